@@ -1,0 +1,392 @@
+//! The `tideline` command line: parse arguments, call the core, print the result.
+
+use std::io::{self, Write};
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand, ValueEnum};
+use serde_json::json;
+
+use tideline::ingest::{self, Format, ImportOptions};
+use tideline::time::{format_micros, parse_user_time};
+use tideline::timeline::export::{visible, write_csv, write_jsonl, write_table};
+use tideline::timeline::{Timeline, TimelineQuery};
+use tideline::{archive, report, Case};
+
+#[derive(Parser)]
+#[command(
+    name = "tideline",
+    version,
+    about = "Forensic timelines and post-incident analysis"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create a new, empty case file.
+    New {
+        case: PathBuf,
+        #[arg(long)]
+        title: String,
+        /// Who creates it (default: the OS user).
+        #[arg(long)]
+        actor: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Import evidence files into a case (hashed, stored, parsed).
+    Import {
+        case: PathBuf,
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Force a format instead of detecting it (see `tideline formats`).
+        #[arg(long)]
+        format: Option<String>,
+        /// Year of the first year-less syslog line (default: from the file's mtime).
+        #[arg(long)]
+        year: Option<i32>,
+        /// Time zone of zone-less stamps, e.g. Europe/Berlin (default UTC).
+        #[arg(long, default_value = "UTC")]
+        tz: String,
+        #[arg(long)]
+        actor: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show events in time order, filtered and paged.
+    Timeline {
+        case: PathBuf,
+        /// Earliest time (UTC unless an offset is given), inclusive.
+        #[arg(long)]
+        from: Option<String>,
+        /// Latest time, inclusive.
+        #[arg(long)]
+        to: Option<String>,
+        /// Case-insensitive text in message, host, user, process, IPs, action or code.
+        #[arg(long)]
+        grep: Option<String>,
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
+        #[arg(long, default_value_t = 0)]
+        offset: usize,
+        #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+        format: OutputFormat,
+    },
+    /// Counts of events, issues and evidence, by source and host.
+    Stats {
+        case: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the import issues (lines that did not become events).
+    Issues {
+        case: PathBuf,
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the HTML case report.
+    Report {
+        case: PathBuf,
+        #[arg(short, long)]
+        output: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Seal the case: record a manifest and refuse every later change.
+    Seal {
+        case: PathBuf,
+        #[arg(long)]
+        actor: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check that nothing in the case changed; exits 1 and names what did.
+    Verify {
+        case: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the evidence formats Tideline reads.
+    Formats {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum OutputFormat {
+    Table,
+    Csv,
+    Jsonl,
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("tideline: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn print_json(value: &serde_json::Value) -> anyhow::Result<()> {
+    let mut out = io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+fn open(case: &Path) -> anyhow::Result<Case> {
+    Case::open(case).with_context(|| format!("opening {}", case.display()))
+}
+
+fn run() -> anyhow::Result<ExitCode> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::New {
+            case,
+            title,
+            actor,
+            json,
+        } => {
+            let actor = actor.unwrap_or_else(ingest::default_actor);
+            let c = Case::create(&case, &title, &actor)?;
+            let meta = c.meta()?;
+            if json {
+                print_json(&json!({ "path": case, "case_id": meta.case_id, "title": meta.title }))?;
+            } else {
+                println!("created {} (case {})", case.display(), meta.case_id);
+            }
+        }
+        Command::Import {
+            case,
+            files,
+            format,
+            year,
+            tz,
+            actor,
+            json,
+        } => {
+            let tz: chrono_tz::Tz = tz.parse().map_err(|_| {
+                anyhow::anyhow!("unknown time zone '{tz}' (use an IANA name such as Europe/Berlin)")
+            })?;
+            let opts = ImportOptions {
+                format,
+                year,
+                tz,
+                actor: actor.unwrap_or_else(ingest::default_actor),
+            };
+            let mut c = open(&case)?;
+            let mut summaries = Vec::new();
+            for file in &files {
+                let s =
+                    ingest::import_file(&mut c, file, &opts, &mut |_| ControlFlow::Continue(()))?;
+                if !json {
+                    println!(
+                        "{}: {} events, {} issues, format {}, sha256 {}",
+                        visible(&s.path),
+                        s.events,
+                        s.issues,
+                        s.format
+                            .as_deref()
+                            .unwrap_or("none (registered as evidence only)"),
+                        s.sha256
+                    );
+                }
+                summaries.push(s);
+            }
+            if json {
+                print_json(&json!({ "files": summaries }))?;
+            }
+        }
+        Command::Timeline {
+            case,
+            from,
+            to,
+            grep,
+            limit,
+            offset,
+            format,
+        } => {
+            let c = Case::open_read_only(&case)?;
+            let query = TimelineQuery {
+                from: from.as_deref().map(parse_user_time).transpose()?,
+                to: to.as_deref().map(parse_user_time).transpose()?,
+                grep,
+                offset,
+                limit,
+            };
+            let page = Timeline::load(&c)?.query(&query)?;
+            let mut out = io::stdout().lock();
+            match format {
+                OutputFormat::Table => {
+                    write_table(&mut out, &page.rows)?;
+                    writeln!(
+                        out,
+                        "-- rows {}..{} of {} matching events",
+                        (offset + 1).min(page.total),
+                        offset + page.rows.len(),
+                        page.total
+                    )?;
+                }
+                OutputFormat::Csv => write_csv(&mut out, &page.rows)?,
+                OutputFormat::Jsonl => write_jsonl(&mut out, &page.rows)?,
+            }
+        }
+        Command::Stats { case, json } => {
+            let c = Case::open_read_only(&case)?;
+            let tl = Timeline::load(&c)?;
+            let by_source = tl.counts_by("source")?;
+            let by_host = tl.counts_by("host")?;
+            let span = tl.span()?;
+            let evidence = c.evidence()?.len();
+            let issues = c.issue_count()?;
+            if json {
+                let to_map = |v: &[(String, u64)]| -> serde_json::Map<String, serde_json::Value> {
+                    v.iter().map(|(k, n)| (k.clone(), json!(n))).collect()
+                };
+                print_json(&json!({
+                    "events": tl.len(),
+                    "issues": issues,
+                    "evidence": evidence,
+                    "by_source": to_map(&by_source),
+                    "by_host": to_map(&by_host),
+                    "first_ts": span.map(|s| format_micros(s.0)),
+                    "last_ts": span.map(|s| format_micros(s.1)),
+                }))?;
+            } else {
+                println!("events    {}", tl.len());
+                println!("issues    {issues}");
+                println!("evidence  {evidence}");
+                if let Some((a, b)) = span {
+                    println!("span      {} .. {}", format_micros(a), format_micros(b));
+                }
+                for (title, rows) in [("by source", &by_source), ("by host", &by_host)] {
+                    println!("{title}:");
+                    for (k, n) in rows {
+                        println!("  {:<24} {n}", visible(k));
+                    }
+                }
+            }
+        }
+        Command::Issues { case, limit, json } => {
+            let c = Case::open_read_only(&case)?;
+            let names: std::collections::HashMap<i64, String> = c
+                .evidence()?
+                .into_iter()
+                .map(|e| (e.id, e.file_name))
+                .collect();
+            let issues = c.issues(limit)?;
+            if json {
+                let rows: Vec<_> = issues
+                    .iter()
+                    .map(|i| {
+                        json!({
+                            "evidence_id": i.evidence_id,
+                            "evidence": names.get(&i.evidence_id),
+                            "locator": i.locator,
+                            "reason": i.reason,
+                            "raw": String::from_utf8_lossy(&i.raw),
+                        })
+                    })
+                    .collect();
+                print_json(&json!({ "total": c.issue_count()?, "issues": rows }))?;
+            } else {
+                for i in &issues {
+                    println!(
+                        "{} {}: {}: {}",
+                        visible(names.get(&i.evidence_id).map(String::as_str).unwrap_or("?")),
+                        i.locator,
+                        i.reason,
+                        visible(&String::from_utf8_lossy(&i.raw))
+                    );
+                }
+                println!("-- {} of {} issues", issues.len(), c.issue_count()?);
+            }
+        }
+        Command::Report { case, output, json } => {
+            let c = Case::open_read_only(&case)?;
+            let html = report::case_report_html(&c, &Timeline::load(&c)?)?;
+            std::fs::write(&output, &html)
+                .with_context(|| format!("writing {}", output.display()))?;
+            let sha256 = tideline::evidence::sha256_hex(html.as_bytes());
+            if json {
+                print_json(&json!({ "path": output, "bytes": html.len(), "sha256": sha256 }))?;
+            } else {
+                println!(
+                    "wrote {} ({} bytes, sha256 {sha256})",
+                    output.display(),
+                    html.len()
+                );
+            }
+        }
+        Command::Seal { case, actor, json } => {
+            let mut c = open(&case)?;
+            let actor = actor.unwrap_or_else(ingest::default_actor);
+            let (manifest, digest) = archive::seal(&mut c, &actor)?;
+            if json {
+                print_json(&json!({
+                    "sealed_at": manifest.sealed_at,
+                    "seal_sha256": digest,
+                    "evidence": manifest.evidence.len(),
+                    "events": manifest.events.count,
+                    "audit_entries": manifest.audit.entries + 1,
+                }))?;
+            } else {
+                println!("sealed {} at {}", case.display(), manifest.sealed_at);
+                println!("seal sha256 {digest}  (note it outside the case)");
+            }
+        }
+        Command::Verify { case, json } => {
+            let c = Case::open_read_only(&case)?;
+            let v = archive::verify(&c)?;
+            if json {
+                print_json(&serde_json::to_value(&v)?)?;
+            } else {
+                for p in &v.problems {
+                    println!("CHANGED: {}", visible(p));
+                }
+                println!(
+                    "{}: {} ({} evidence items, {} chunks, {} events, {} audit entries checked{})",
+                    case.display(),
+                    if v.intact { "intact" } else { "NOT INTACT" },
+                    v.evidence_checked,
+                    v.chunks_checked,
+                    v.events_checked,
+                    v.audit_entries_checked,
+                    match (&v.sealed_at, &v.seal_sha256) {
+                        (Some(at), Some(h)) => format!("; sealed {at}, seal sha256 {h}"),
+                        _ => "; not sealed".into(),
+                    }
+                );
+            }
+            return Ok(if v.intact {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            });
+        }
+        Command::Formats { json } => {
+            if json {
+                let list: Vec<_> = Format::ALL
+                    .iter()
+                    .map(|f| json!({ "name": f.name(), "description": f.description() }))
+                    .collect();
+                print_json(&json!(list))?;
+            } else {
+                for f in Format::ALL {
+                    println!("{:<10} {}", f.name(), f.description());
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,830 @@
+//! The case file: one SQLite database holding everything a case knows.
+//!
+//! [`Case`] owns the connection. Reads are methods on `Case`; every write goes through
+//! [`Case::write`], which refuses a sealed or read-only case and runs the work in one
+//! transaction, so a failed or cancelled import leaves the case as it was. Every SQL
+//! statement of Tideline lives in this module.
+
+mod schema;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::config::DbConfig;
+use rusqlite::{params, CachedStatement, Connection, OpenFlags, OptionalExtension, Row};
+use serde::Serialize;
+
+pub use schema::{seal_trigger_name, SEALED_TABLES, VERSION as SCHEMA_VERSION};
+
+use crate::error::{Error, Result};
+use crate::event::{Event, ImportIssue, StoredRow};
+use crate::evidence::Hashes;
+use crate::time::{format_micros, Micros};
+
+/// An open case file.
+pub struct Case {
+    conn: Connection,
+    path: PathBuf,
+    read_only: bool,
+}
+
+/// The case's own record.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseMeta {
+    pub case_id: String,
+    pub title: String,
+    pub severity: String,
+    pub phase: String,
+    pub status: String,
+    pub created_at: Micros,
+    pub updated_at: Micros,
+    pub sealed_at: Option<Micros>,
+}
+
+/// One evidence item with the count of what it produced.
+#[derive(Debug, Clone, Serialize)]
+pub struct EvidenceRow {
+    pub id: i64,
+    pub file_name: String,
+    pub original_path: String,
+    pub size: i64,
+    pub sha256: String,
+    pub sha1: String,
+    pub md5: String,
+    pub format: Option<String>,
+    pub acquired_at: Option<Micros>,
+    pub imported_at: Micros,
+    pub imported_by: String,
+    pub events: i64,
+    pub issues: i64,
+}
+
+/// A new evidence item, before it has an id.
+pub struct NewEvidence<'a> {
+    pub file_name: &'a str,
+    pub original_path: &'a str,
+    pub hashes: &'a Hashes,
+    pub format: Option<&'a str>,
+    pub acquired_at: Option<Micros>,
+    pub imported_at: Micros,
+    pub imported_by: &'a str,
+}
+
+/// One entry of an evidence item's custody log.
+#[derive(Debug, Clone, Serialize)]
+pub struct CustodyEntry {
+    pub at: Micros,
+    pub actor: String,
+    pub action: String,
+    pub details: String,
+}
+
+/// One stored chunk of evidence bytes.
+pub struct ChunkRow {
+    pub seq: i64,
+    pub raw_len: i64,
+    pub sha256: String,
+    pub data: Vec<u8>,
+}
+
+/// One audit log entry.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditRow {
+    pub seq: i64,
+    pub at: Micros,
+    pub actor: String,
+    pub action: String,
+    pub details: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// The seal record.
+#[derive(Debug, Clone)]
+pub struct SealRow {
+    pub sealed_at: Micros,
+    pub sealed_by: String,
+    pub manifest: String,
+    pub manifest_sha256: String,
+}
+
+/// A full event as stored, for the detail view and for exports.
+#[derive(Debug, Clone, Serialize)]
+pub struct EventRecord {
+    pub id: i64,
+    pub ts: Option<Micros>,
+    pub ts_source: Option<String>,
+    pub ts_quality: String,
+    pub source: String,
+    pub evidence_id: i64,
+    pub locator: String,
+    pub host: Option<String>,
+    pub user: Option<String>,
+    pub src_ip: Option<String>,
+    pub dst_ip: Option<String>,
+    pub process: Option<String>,
+    pub event_code: Option<String>,
+    pub action: Option<String>,
+    pub severity: Option<String>,
+    pub message: String,
+    #[serde(skip)]
+    pub raw: Vec<u8>,
+    pub attrs: String,
+    #[serde(skip)]
+    pub row_hash: Vec<u8>,
+}
+
+impl EventRecord {
+    /// The borrowed view the row hash is computed over.
+    pub fn as_stored(&self) -> StoredRow<'_> {
+        StoredRow {
+            id: self.id,
+            ts: self.ts,
+            ts_source: self.ts_source.as_deref(),
+            ts_quality: &self.ts_quality,
+            source: &self.source,
+            evidence_id: self.evidence_id,
+            locator: &self.locator,
+            host: self.host.as_deref(),
+            user: self.user.as_deref(),
+            src_ip: self.src_ip.as_deref(),
+            dst_ip: self.dst_ip.as_deref(),
+            process: self.process.as_deref(),
+            event_code: self.event_code.as_deref(),
+            action: self.action.as_deref(),
+            severity: self.severity.as_deref(),
+            message: &self.message,
+            raw: &self.raw,
+            attrs: &self.attrs,
+        }
+    }
+}
+
+/// One import issue as stored.
+#[derive(Debug, Clone, Serialize)]
+pub struct IssueRow {
+    pub id: i64,
+    pub evidence_id: i64,
+    pub locator: String,
+    pub reason: String,
+    #[serde(skip)]
+    pub raw: Vec<u8>,
+}
+
+/// The frame columns of every event, in id order: what the timeline loads.
+#[derive(Debug, Default)]
+pub struct EventColumns {
+    pub id: Vec<i64>,
+    pub ts: Vec<Option<i64>>,
+    pub evidence_id: Vec<i64>,
+    /// String columns in [`crate::event::FRAME_COLUMNS`] order, without id/ts/evidence_id.
+    pub text: Vec<(&'static str, Vec<Option<String>>)>,
+}
+
+const EVENT_SELECT: &str = "SELECT id, ts, ts_source, ts_quality, source, evidence_id, locator, \
+    host, user, src_ip, dst_ip, process, event_code, action, severity, message, raw, attrs, row_hash \
+    FROM events";
+
+fn event_from_row(r: &Row<'_>) -> rusqlite::Result<EventRecord> {
+    Ok(EventRecord {
+        id: r.get(0)?,
+        ts: r.get(1)?,
+        ts_source: r.get(2)?,
+        ts_quality: r.get(3)?,
+        source: r.get(4)?,
+        evidence_id: r.get(5)?,
+        locator: r.get(6)?,
+        host: r.get(7)?,
+        user: r.get(8)?,
+        src_ip: r.get(9)?,
+        dst_ip: r.get(10)?,
+        process: r.get(11)?,
+        event_code: r.get(12)?,
+        action: r.get(13)?,
+        severity: r.get(14)?,
+        message: r.get(15)?,
+        raw: r.get(16)?,
+        attrs: r.get(17)?,
+        row_hash: r.get(18)?,
+    })
+}
+
+fn harden(conn: &Connection) -> Result<()> {
+    // Case files may come from elsewhere: no schema-embedded SQL functions, no
+    // writable_schema tricks, checked cells.
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true)?;
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_TRUSTED_SCHEMA, false)?;
+    conn.pragma_update(None, "cell_size_check", true)?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    Ok(())
+}
+
+impl Case {
+    /// Creates a new case file. Refuses to overwrite an existing file.
+    pub fn create(path: &Path, title: &str, actor: &str) -> Result<Case> {
+        if path.exists() {
+            return Err(Error::CaseExists(path.to_path_buf()));
+        }
+        let mut conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        harden(&conn)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        schema::migrate(&mut conn)?;
+        let mut case = Case {
+            conn,
+            path: path.to_path_buf(),
+            read_only: false,
+        };
+        let now = crate::time::now_micros();
+        let case_id =
+            crate::evidence::sha256_hex(format!("{}|{}|{}", path.display(), title, now).as_bytes())
+                [..32]
+                .to_string();
+        case.write(|tx| {
+            tx.0.execute(
+                "INSERT INTO case_meta (id, case_id, title, created_at, updated_at) \
+                 VALUES (1, ?1, ?2, ?3, ?3)",
+                params![case_id, title, now],
+            )?;
+            crate::archive::audit::append(
+                tx,
+                actor,
+                "case created",
+                &serde_json::json!({ "title": title, "case_id": case_id }),
+            )
+        })?;
+        Ok(case)
+    }
+
+    /// Opens an existing case for reading and writing, migrating an older schema.
+    pub fn open(path: &Path) -> Result<Case> {
+        Self::open_with(path, false)
+    }
+
+    /// Opens an existing case without ever writing to it (for verification and for
+    /// sealed or foreign cases).
+    pub fn open_read_only(path: &Path) -> Result<Case> {
+        Self::open_with(path, true)
+    }
+
+    fn open_with(path: &Path, read_only: bool) -> Result<Case> {
+        if !path.is_file() {
+            return Err(Error::NotACase {
+                path: path.to_path_buf(),
+                reason: "no such file".into(),
+            });
+        }
+        let flags = if read_only {
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        } else {
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        };
+        let mut conn = Connection::open_with_flags(path, flags)?;
+        harden(&conn)?;
+        let not_a_case = |reason: String| Error::NotACase {
+            path: path.to_path_buf(),
+            reason,
+        };
+        let has_meta: bool = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'case_meta'",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .map_err(|e| not_a_case(e.to_string()))?
+            > 0;
+        if !has_meta {
+            return Err(not_a_case("no case_meta table".into()));
+        }
+        if read_only {
+            let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            if found > schema::VERSION {
+                return Err(Error::SchemaTooNew {
+                    found,
+                    known: schema::VERSION,
+                });
+            }
+        } else {
+            schema::migrate(&mut conn)?;
+        }
+        Ok(Case {
+            conn,
+            path: path.to_path_buf(),
+            read_only,
+        })
+    }
+
+    /// The case file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs `work` in one write transaction: all of it is committed, or none of it.
+    /// Refuses a sealed or read-only case.
+    pub fn write<T>(&mut self, work: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
+        if self.read_only {
+            return Err(Error::ReadOnly);
+        }
+        if let Some(sealed_at) = self.sealed_at()? {
+            return Err(Error::Sealed {
+                sealed_at: format_micros(sealed_at),
+            });
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let out = work(&Tx(&tx))?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    fn sealed_at(&self) -> Result<Option<Micros>> {
+        Ok(self
+            .conn
+            .query_row("SELECT sealed_at FROM case_meta WHERE id = 1", [], |r| {
+                r.get(0)
+            })
+            .optional()?
+            .flatten())
+    }
+
+    /// The case's own record.
+    pub fn meta(&self) -> Result<CaseMeta> {
+        Ok(self.conn.query_row(
+            "SELECT case_id, title, severity, phase, status, created_at, updated_at, sealed_at \
+             FROM case_meta WHERE id = 1",
+            [],
+            |r| {
+                Ok(CaseMeta {
+                    case_id: r.get(0)?,
+                    title: r.get(1)?,
+                    severity: r.get(2)?,
+                    phase: r.get(3)?,
+                    status: r.get(4)?,
+                    created_at: r.get(5)?,
+                    updated_at: r.get(6)?,
+                    sealed_at: r.get(7)?,
+                })
+            },
+        )?)
+    }
+
+    /// Every evidence item, in import order, with its event and issue counts.
+    pub fn evidence(&self) -> Result<Vec<EvidenceRow>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT e.id, e.file_name, e.original_path, e.size, e.sha256, e.sha1, e.md5, e.format, \
+                    e.acquired_at, e.imported_at, e.imported_by, \
+                    (SELECT count(*) FROM events v WHERE v.evidence_id = e.id), \
+                    (SELECT count(*) FROM import_issue i WHERE i.evidence_id = e.id) \
+             FROM evidence e ORDER BY e.id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(EvidenceRow {
+                id: r.get(0)?,
+                file_name: r.get(1)?,
+                original_path: r.get(2)?,
+                size: r.get(3)?,
+                sha256: r.get(4)?,
+                sha1: r.get(5)?,
+                md5: r.get(6)?,
+                format: r.get(7)?,
+                acquired_at: r.get(8)?,
+                imported_at: r.get(9)?,
+                imported_by: r.get(10)?,
+                events: r.get(11)?,
+                issues: r.get(12)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The custody log of one evidence item, oldest first.
+    pub fn custody(&self, evidence_id: i64) -> Result<Vec<CustodyEntry>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT at, actor, action, details FROM custody WHERE evidence_id = ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map([evidence_id], |r| {
+            Ok(CustodyEntry {
+                at: r.get(0)?,
+                actor: r.get(1)?,
+                action: r.get(2)?,
+                details: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Calls `f` with each stored chunk of one evidence item, in order.
+    pub fn for_each_chunk(
+        &self,
+        evidence_id: i64,
+        mut f: impl FnMut(ChunkRow) -> Result<()>,
+    ) -> Result<()> {
+        let mut stmt = self.conn.prepare(
+            "SELECT seq, raw_len, sha256, data FROM evidence_chunk \
+             WHERE evidence_id = ?1 ORDER BY seq",
+        )?;
+        let mut rows = stmt.query([evidence_id])?;
+        while let Some(r) = rows.next()? {
+            f(ChunkRow {
+                seq: r.get(0)?,
+                raw_len: r.get(1)?,
+                sha256: r.get(2)?,
+                data: r.get(3)?,
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Number of events in the case.
+    pub fn event_count(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM events", [], |r| r.get(0))?)
+    }
+
+    /// Number of import issues in the case.
+    pub fn issue_count(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM import_issue", [], |r| r.get(0))?)
+    }
+
+    /// One event with every column.
+    pub fn event(&self, id: i64) -> Result<EventRecord> {
+        self.conn
+            .query_row(
+                &format!("{EVENT_SELECT} WHERE id = ?1"),
+                [id],
+                event_from_row,
+            )
+            .optional()?
+            .ok_or(Error::NoSuchEvent(id))
+    }
+
+    /// Calls `f` with every event, in id order, one at a time.
+    pub fn for_each_event(&self, mut f: impl FnMut(&EventRecord) -> Result<()>) -> Result<()> {
+        let mut stmt = self.conn.prepare(&format!("{EVENT_SELECT} ORDER BY id"))?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            f(&event_from_row(r)?)?;
+        }
+        Ok(())
+    }
+
+    /// The frame columns of every event, in id order.
+    pub fn event_columns(&self) -> Result<EventColumns> {
+        const TEXT: [&str; 13] = [
+            "ts_source",
+            "ts_quality",
+            "source",
+            "locator",
+            "host",
+            "user",
+            "src_ip",
+            "dst_ip",
+            "process",
+            "event_code",
+            "action",
+            "severity",
+            "message",
+        ];
+        let n = self.event_count()? as usize;
+        let mut cols = EventColumns {
+            id: Vec::with_capacity(n),
+            ts: Vec::with_capacity(n),
+            evidence_id: Vec::with_capacity(n),
+            text: TEXT.iter().map(|c| (*c, Vec::with_capacity(n))).collect(),
+        };
+        let sql = format!(
+            "SELECT id, ts, evidence_id, {} FROM events ORDER BY id",
+            TEXT.join(", ")
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            cols.id.push(r.get(0)?);
+            cols.ts.push(r.get(1)?);
+            cols.evidence_id.push(r.get(2)?);
+            for (i, (_, col)) in cols.text.iter_mut().enumerate() {
+                col.push(r.get(3 + i)?);
+            }
+        }
+        Ok(cols)
+    }
+
+    /// Import issues, oldest first, at most `limit`.
+    pub fn issues(&self, limit: usize) -> Result<Vec<IssueRow>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, evidence_id, locator, reason, raw FROM import_issue ORDER BY id LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([limit as i64], |r| {
+            Ok(IssueRow {
+                id: r.get(0)?,
+                evidence_id: r.get(1)?,
+                locator: r.get(2)?,
+                reason: r.get(3)?,
+                raw: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Calls `f` with every import issue, in id order.
+    pub fn for_each_issue(&self, mut f: impl FnMut(&IssueRow) -> Result<()>) -> Result<()> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, evidence_id, locator, reason, raw FROM import_issue ORDER BY id",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            f(&IssueRow {
+                id: r.get(0)?,
+                evidence_id: r.get(1)?,
+                locator: r.get(2)?,
+                reason: r.get(3)?,
+                raw: r.get(4)?,
+            })?;
+        }
+        Ok(())
+    }
+
+    /// The whole audit log, in order.
+    pub fn audit_log(&self) -> Result<Vec<AuditRow>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT seq, at, actor, action, details, prev_hash, hash FROM audit ORDER BY seq",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(AuditRow {
+                seq: r.get(0)?,
+                at: r.get(1)?,
+                actor: r.get(2)?,
+                action: r.get(3)?,
+                details: r.get(4)?,
+                prev_hash: r.get(5)?,
+                hash: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The seal, if the case is sealed.
+    pub fn seal(&self) -> Result<Option<SealRow>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT sealed_at, sealed_by, manifest, manifest_sha256 FROM seal WHERE id = 1",
+                [],
+                |r| {
+                    Ok(SealRow {
+                        sealed_at: r.get(0)?,
+                        sealed_by: r.get(1)?,
+                        manifest: r.get(2)?,
+                        manifest_sha256: r.get(3)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// Names of the triggers present in the case file.
+    pub fn trigger_names(&self) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+/// A write transaction (see [`Case::write`]).
+pub struct Tx<'c>(&'c rusqlite::Transaction<'c>);
+
+impl<'c> Tx<'c> {
+    /// The evidence id and file name holding this SHA-256, if any.
+    pub fn evidence_by_sha256(&self, sha256: &str) -> Result<Option<(i64, String)>> {
+        Ok(self
+            .0
+            .query_row(
+                "SELECT id, file_name FROM evidence WHERE sha256 = ?1",
+                [sha256],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
+    pub fn insert_evidence(&self, e: &NewEvidence<'_>) -> Result<i64> {
+        self.0.execute(
+            "INSERT INTO evidence (file_name, original_path, size, sha256, sha1, md5, format, \
+             acquired_at, imported_at, imported_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![
+                e.file_name,
+                e.original_path,
+                e.hashes.size as i64,
+                e.hashes.sha256,
+                e.hashes.sha1,
+                e.hashes.md5,
+                e.format,
+                e.acquired_at,
+                e.imported_at,
+                e.imported_by
+            ],
+        )?;
+        self.touch(e.imported_at)?;
+        Ok(self.0.last_insert_rowid())
+    }
+
+    pub fn set_evidence_format(&self, evidence_id: i64, format: &str) -> Result<()> {
+        self.0.execute(
+            "UPDATE evidence SET format = ?2 WHERE id = ?1",
+            params![evidence_id, format],
+        )?;
+        Ok(())
+    }
+
+    pub fn insert_chunk(
+        &self,
+        evidence_id: i64,
+        seq: i64,
+        raw_len: i64,
+        sha256: &str,
+        data: &[u8],
+    ) -> Result<()> {
+        self.0
+            .prepare_cached(
+                "INSERT INTO evidence_chunk (evidence_id, seq, raw_len, sha256, data) \
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![evidence_id, seq, raw_len, sha256, data])?;
+        Ok(())
+    }
+
+    pub fn insert_custody(
+        &self,
+        evidence_id: i64,
+        at: Micros,
+        actor: &str,
+        action: &str,
+        details: &str,
+    ) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO custody (evidence_id, at, actor, action, details) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![evidence_id, at, actor, action, details],
+        )?;
+        Ok(())
+    }
+
+    /// A writer for the events and import issues of one evidence item.
+    pub fn event_writer(&self, evidence_id: i64) -> Result<EventWriter<'_>> {
+        let next_id: i64 =
+            self.0
+                .query_row("SELECT coalesce(max(id), 0) + 1 FROM events", [], |r| {
+                    r.get(0)
+                })?;
+        Ok(EventWriter {
+            evidence_id,
+            next_id,
+            event: self.0.prepare_cached(
+                "INSERT INTO events (id, ts, ts_source, ts_quality, source, evidence_id, locator, \
+                 host, user, src_ip, dst_ip, process, event_code, action, severity, message, raw, \
+                 attrs, row_hash) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+            )?,
+            issue: self.0.prepare_cached(
+                "INSERT INTO import_issue (evidence_id, locator, reason, raw) VALUES (?1, ?2, ?3, ?4)",
+            )?,
+        })
+    }
+
+    /// The last audit entry's sequence number and hash.
+    pub fn last_audit(&self) -> Result<Option<(i64, String)>> {
+        Ok(self
+            .0
+            .query_row(
+                "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
+    pub fn insert_audit(&self, row: &AuditRow) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO audit (seq, at, actor, action, details, prev_hash, hash) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                row.seq,
+                row.at,
+                row.actor,
+                row.action,
+                row.details,
+                row.prev_hash,
+                row.hash
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Records the seal and freezes the case: after this, the seal triggers refuse
+    /// every change.
+    pub fn insert_seal(&self, seal: &SealRow) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO seal (id, sealed_at, sealed_by, manifest, manifest_sha256) \
+             VALUES (1, ?1, ?2, ?3, ?4)",
+            params![
+                seal.sealed_at,
+                seal.sealed_by,
+                seal.manifest,
+                seal.manifest_sha256
+            ],
+        )?;
+        self.0.execute(
+            "UPDATE case_meta SET sealed_at = ?1, updated_at = ?1, status = 'sealed' WHERE id = 1",
+            [seal.sealed_at],
+        )?;
+        Ok(())
+    }
+
+    fn touch(&self, at: Micros) -> Result<()> {
+        self.0
+            .execute("UPDATE case_meta SET updated_at = ?1 WHERE id = 1", [at])?;
+        Ok(())
+    }
+}
+
+/// Inserts the events and issues of one evidence item (see [`Tx::event_writer`]).
+pub struct EventWriter<'t> {
+    evidence_id: i64,
+    next_id: i64,
+    event: CachedStatement<'t>,
+    issue: CachedStatement<'t>,
+}
+
+impl EventWriter<'_> {
+    /// Stores one event, giving it the next id and its row hash.
+    pub fn event(&mut self, e: &Event) -> Result<i64> {
+        let id = self.next_id;
+        let attrs = if e.attrs.is_empty() {
+            String::from("{}")
+        } else {
+            serde_json::Value::Object(e.attrs.clone()).to_string()
+        };
+        let row = StoredRow {
+            id,
+            ts: e.ts,
+            ts_source: e.ts_source.as_deref(),
+            ts_quality: e.ts_quality.as_text(),
+            source: e.source,
+            evidence_id: self.evidence_id,
+            locator: &e.locator,
+            host: e.host.as_deref(),
+            user: e.user.as_deref(),
+            src_ip: e.src_ip.as_deref(),
+            dst_ip: e.dst_ip.as_deref(),
+            process: e.process.as_deref(),
+            event_code: e.event_code.as_deref(),
+            action: e.action.as_deref(),
+            severity: e.severity.as_deref(),
+            message: &e.message,
+            raw: &e.raw,
+            attrs: &attrs,
+        };
+        let hash = row.hash();
+        self.event.execute(params![
+            id,
+            row.ts,
+            row.ts_source,
+            row.ts_quality,
+            row.source,
+            row.evidence_id,
+            row.locator,
+            row.host,
+            row.user,
+            row.src_ip,
+            row.dst_ip,
+            row.process,
+            row.event_code,
+            row.action,
+            row.severity,
+            row.message,
+            row.raw,
+            row.attrs,
+            &hash[..]
+        ])?;
+        self.next_id += 1;
+        Ok(id)
+    }
+
+    /// Stores one import issue.
+    pub fn issue(&mut self, issue: &ImportIssue) -> Result<()> {
+        self.issue.execute(params![
+            self.evidence_id,
+            issue.locator,
+            issue.reason,
+            issue.raw
+        ])?;
+        Ok(())
+    }
+}

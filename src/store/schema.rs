@@ -1,0 +1,169 @@
+//! The case file's schema and its migrations.
+//!
+//! `PRAGMA user_version` holds the schema version; [`migrate`] applies every migration
+//! above it in one transaction. A case from a newer Tideline is refused, not guessed at.
+
+use rusqlite::Connection;
+
+use crate::error::{Error, Result};
+
+/// The schema version this build writes.
+pub const VERSION: i64 = 1;
+
+/// Tables a seal freezes: once `case_meta.sealed_at` is set, triggers refuse every
+/// insert, update and delete on them, whoever opens the file.
+pub const SEALED_TABLES: [&str; 8] = [
+    "case_meta",
+    "evidence",
+    "evidence_chunk",
+    "custody",
+    "events",
+    "import_issue",
+    "audit",
+    "seal",
+];
+
+const V1: &str = r#"
+CREATE TABLE case_meta (
+    id          INTEGER PRIMARY KEY CHECK (id = 1),
+    case_id     TEXT NOT NULL,
+    title       TEXT NOT NULL,
+    severity    TEXT NOT NULL DEFAULT 'unrated',
+    phase       TEXT NOT NULL DEFAULT 'detection_analysis',
+    status      TEXT NOT NULL DEFAULT 'open',
+    created_at  INTEGER NOT NULL,
+    updated_at  INTEGER NOT NULL,
+    sealed_at   INTEGER
+);
+
+CREATE TABLE evidence (
+    id            INTEGER PRIMARY KEY,
+    file_name     TEXT NOT NULL,
+    original_path TEXT NOT NULL,
+    size          INTEGER NOT NULL,
+    sha256        TEXT NOT NULL UNIQUE,
+    sha1          TEXT NOT NULL,
+    md5           TEXT NOT NULL,
+    format        TEXT,
+    acquired_at   INTEGER,
+    imported_at   INTEGER NOT NULL,
+    imported_by   TEXT NOT NULL
+);
+
+-- The evidence bytes: zlib-compressed chunks; sha256 is of the uncompressed chunk.
+CREATE TABLE evidence_chunk (
+    evidence_id INTEGER NOT NULL REFERENCES evidence(id),
+    seq         INTEGER NOT NULL,
+    raw_len     INTEGER NOT NULL,
+    sha256      TEXT NOT NULL,
+    data        BLOB NOT NULL,
+    PRIMARY KEY (evidence_id, seq)
+) WITHOUT ROWID;
+
+CREATE TABLE custody (
+    id          INTEGER PRIMARY KEY,
+    evidence_id INTEGER NOT NULL REFERENCES evidence(id),
+    at          INTEGER NOT NULL,
+    actor       TEXT NOT NULL,
+    action      TEXT NOT NULL,
+    details     TEXT NOT NULL
+);
+
+-- The canonical event of DESIGN.md. ts is UTC microseconds.
+CREATE TABLE events (
+    id          INTEGER PRIMARY KEY,
+    ts          INTEGER,
+    ts_source   TEXT,
+    ts_quality  TEXT NOT NULL,
+    source      TEXT NOT NULL,
+    evidence_id INTEGER NOT NULL REFERENCES evidence(id),
+    locator     TEXT NOT NULL,
+    host        TEXT,
+    user        TEXT,
+    src_ip      TEXT,
+    dst_ip      TEXT,
+    process     TEXT,
+    event_code  TEXT,
+    action      TEXT,
+    severity    TEXT,
+    message     TEXT NOT NULL,
+    raw         BLOB NOT NULL,
+    attrs       TEXT NOT NULL,
+    row_hash    BLOB NOT NULL
+);
+CREATE INDEX events_by_evidence ON events(evidence_id);
+
+CREATE TABLE import_issue (
+    id          INTEGER PRIMARY KEY,
+    evidence_id INTEGER NOT NULL REFERENCES evidence(id),
+    locator     TEXT NOT NULL,
+    reason      TEXT NOT NULL,
+    raw         BLOB NOT NULL
+);
+CREATE INDEX import_issue_by_evidence ON import_issue(evidence_id);
+
+-- Append-only, hash-chained: hash = SHA-256(prev_hash, seq, at, actor, action, details).
+CREATE TABLE audit (
+    seq       INTEGER PRIMARY KEY,
+    at        INTEGER NOT NULL,
+    actor     TEXT NOT NULL,
+    action    TEXT NOT NULL,
+    details   TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash      TEXT NOT NULL
+);
+CREATE TRIGGER audit_append_only_update BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+
+CREATE TABLE seal (
+    id              INTEGER PRIMARY KEY CHECK (id = 1),
+    sealed_at       INTEGER NOT NULL,
+    sealed_by       TEXT NOT NULL,
+    manifest        TEXT NOT NULL,
+    manifest_sha256 TEXT NOT NULL
+);
+"#;
+
+/// The name of the trigger that refuses `op` on `table` once the case is sealed.
+pub fn seal_trigger_name(table: &str, op: &str) -> String {
+    format!("sealed_{table}_{}", op.to_ascii_lowercase())
+}
+
+fn seal_triggers() -> String {
+    let mut sql = String::new();
+    for table in SEALED_TABLES {
+        for op in ["INSERT", "UPDATE", "DELETE"] {
+            sql.push_str(&format!(
+                "CREATE TRIGGER {name} BEFORE {op} ON {table} \
+                 WHEN (SELECT sealed_at FROM case_meta WHERE id = 1) IS NOT NULL \
+                 BEGIN SELECT RAISE(ABORT, 'the case is sealed'); END;\n",
+                name = seal_trigger_name(table, op)
+            ));
+        }
+    }
+    sql
+}
+
+/// Brings the schema up to [`VERSION`].
+pub fn migrate(conn: &mut Connection) -> Result<()> {
+    let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if found > VERSION {
+        return Err(Error::SchemaTooNew {
+            found,
+            known: VERSION,
+        });
+    }
+    if found == VERSION {
+        return Ok(());
+    }
+    let tx = conn.transaction()?;
+    if found < 1 {
+        tx.execute_batch(V1)?;
+        tx.execute_batch(&seal_triggers())?;
+    }
+    tx.pragma_update(None, "user_version", VERSION)?;
+    tx.commit()?;
+    Ok(())
+}
