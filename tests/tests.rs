@@ -1,1 +1,8 @@
+//! Integration tests of the core and the `tideline` CLI, as one binary.
 
+mod util;
+
+mod cli;
+mod report;
+mod seal;
+mod syslog;

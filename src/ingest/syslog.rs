@@ -413,7 +413,7 @@ impl SyslogParser {
         (ndt - offset).and_utc().timestamp_micros()
     }
 
-    fn to_event(&mut self, line: &Line<'_>) -> Result<Event, String> {
+    fn event_of(&mut self, line: &Line<'_>) -> Result<Event, String> {
         let mut quality = TsQuality::EXACT;
         let ts = match &line.stamp {
             Stamp::YearLess { month, day, time } => {
@@ -527,7 +527,7 @@ impl Parser for SyslogParser {
         {
             let locator = format!("line {}", info.number);
             let text = String::from_utf8_lossy(&buf);
-            let parsed = parse_line(&text).and_then(|line| self.to_event(&line));
+            let parsed = parse_line(&text).and_then(|line| self.event_of(&line));
             match parsed {
                 Ok(mut event) => {
                     event.locator = locator;

@@ -1,0 +1,285 @@
+//! Syslog import: years, zones, bad lines, real logs.
+
+use std::ops::ControlFlow;
+
+use tideline::ingest::{import_file, ImportOptions};
+use tideline::timeline::{Timeline, TimelineQuery};
+use tideline::Case;
+
+use crate::util::{sample, set_mtime, shared_dataset, Dir};
+
+fn all_rows(case: &Case) -> Vec<tideline::timeline::EventRow> {
+    Timeline::load(case)
+        .unwrap()
+        .query(&TimelineQuery {
+            limit: usize::MAX,
+            ..Default::default()
+        })
+        .unwrap()
+        .rows
+}
+
+fn import(
+    case: &mut Case,
+    path: &std::path::Path,
+    opts: &ImportOptions,
+) -> tideline::ingest::ImportSummary {
+    import_file(case, path, opts, &mut |_| ControlFlow::Continue(())).unwrap()
+}
+
+#[test]
+fn new_year_rollover_with_an_explicit_year_dates_both_sides() {
+    let dir = Dir::new();
+    let mut case = Case::create(&dir.path("c.tideline"), "rollover", "t").unwrap();
+    let opts = ImportOptions {
+        year: Some(2025),
+        ..Default::default()
+    };
+    let s = import(&mut case, &sample("rollover/syslog-newyear.log"), &opts);
+    assert_eq!(s.issues, 0);
+    let rows = all_rows(&case);
+    assert_eq!(rows.len() as u64, s.events);
+    let first = rows.first().unwrap().ts.clone().unwrap();
+    let last = rows.last().unwrap().ts.clone().unwrap();
+    assert!(first.starts_with("2025-12-31T23:59:"), "{first}");
+    assert!(last.starts_with("2026-01-01T00:00:"), "{last}");
+    assert!(rows
+        .iter()
+        .all(|r| r.ts_quality == "year_inferred,zone_assumed"));
+}
+
+#[test]
+fn new_year_rollover_dated_by_mtime_puts_december_in_the_year_before() {
+    let dir = Dir::new();
+    let file = dir.path("newyear.log");
+    std::fs::copy(sample("rollover/syslog-newyear.log"), &file).unwrap();
+    set_mtime(&file, "2026-01-01T00:05:00Z");
+    let mut case = Case::create(&dir.path("c.tideline"), "rollover", "t").unwrap();
+    import(&mut case, &file, &ImportOptions::default());
+    let rows = all_rows(&case);
+    assert!(rows
+        .first()
+        .unwrap()
+        .ts
+        .as_deref()
+        .unwrap()
+        .starts_with("2025-12-31T23:59:"));
+    assert!(rows
+        .last()
+        .unwrap()
+        .ts
+        .as_deref()
+        .unwrap()
+        .starts_with("2026-01-01T00:00:"));
+}
+
+#[test]
+fn a_december_log_written_in_january_belongs_to_last_year() {
+    let dir = Dir::new();
+    let file = dir.path("dec.log");
+    std::fs::write(
+        &file,
+        "Dec 10 06:55:46 LabSZ sshd[24200]: Invalid user webmaster from 173.234.31.186\n",
+    )
+    .unwrap();
+    set_mtime(&file, "2026-01-15T10:00:00Z");
+    let mut case = Case::create(&dir.path("c.tideline"), "dec", "t").unwrap();
+    import(&mut case, &file, &ImportOptions::default());
+    assert_eq!(
+        all_rows(&case)[0].ts.as_deref(),
+        Some("2025-12-10T06:55:46.000000Z")
+    );
+}
+
+#[test]
+fn zone_less_stamps_are_read_in_the_given_zone() {
+    let dir = Dir::new();
+    let file = dir.path("berlin.log");
+    std::fs::write(
+        &file,
+        "Jan  1 12:00:00 h sshd[1]: winter\nJul  1 12:00:00 h sshd[1]: summer\n",
+    )
+    .unwrap();
+    let mut case = Case::create(&dir.path("c.tideline"), "tz", "t").unwrap();
+    let opts = ImportOptions {
+        year: Some(2025),
+        tz: chrono_tz::Europe::Berlin,
+        ..Default::default()
+    };
+    import(&mut case, &file, &opts);
+    let ts: Vec<String> = all_rows(&case).into_iter().map(|r| r.ts.unwrap()).collect();
+    assert_eq!(
+        ts,
+        vec!["2025-01-01T11:00:00.000000Z", "2025-07-01T10:00:00.000000Z"]
+    );
+}
+
+#[test]
+fn bad_lines_become_issues_with_their_line_number_and_raw_text() {
+    let dir = Dir::new();
+    let file = dir.path("mixed.log");
+    std::fs::write(
+        &file,
+        b"Mar 14 02:11:09 h sshd[1]: ok\r\nnot a syslog line\r\n\r\nMar 14 02:11:10 h sshd[1]: bad \xff byte\r\nMar 1",
+    )
+    .unwrap();
+    let mut case = Case::create(&dir.path("c.tideline"), "bad", "t").unwrap();
+    let s = import(
+        &mut case,
+        &file,
+        &ImportOptions {
+            year: Some(2026),
+            ..Default::default()
+        },
+    );
+    assert_eq!((s.events, s.issues), (2, 3));
+    let issues = case.issues(10).unwrap();
+    let got: Vec<(&str, &str, &[u8])> = issues
+        .iter()
+        .map(|i| (i.locator.as_str(), i.reason.as_str(), i.raw.as_slice()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                "line 2",
+                "no syslog timestamp at the start of the line",
+                &b"not a syslog line"[..]
+            ),
+            ("line 3", "an empty line", &b""[..]),
+            (
+                "line 5",
+                "no syslog timestamp at the start of the line",
+                &b"Mar 1"[..]
+            ),
+        ]
+    );
+    let rows = all_rows(&case);
+    assert_eq!(rows[1].message, "bad \u{fffd} byte");
+    let detail = case.event(rows[1].id).unwrap();
+    assert_eq!(detail.raw, b"Mar 14 02:11:10 h sshd[1]: bad \xff byte");
+}
+
+#[test]
+fn importing_the_same_file_twice_is_refused_and_changes_nothing() {
+    let dir = Dir::new();
+    let mut case = Case::create(&dir.path("c.tideline"), "dup", "t").unwrap();
+    let file = sample("rollover/syslog-newyear.log");
+    import(&mut case, &file, &ImportOptions::default());
+    let before = (case.event_count().unwrap(), case.audit_log().unwrap().len());
+    let err = import_file(&mut case, &file, &ImportOptions::default(), &mut |_| {
+        ControlFlow::Continue(())
+    })
+    .unwrap_err();
+    assert_eq!(err.code(), "duplicate_evidence");
+    assert!(
+        err.to_string()
+            .contains("already in the case as evidence #1 (syslog-newyear.log"),
+        "{err}"
+    );
+    assert_eq!(
+        (case.event_count().unwrap(), case.audit_log().unwrap().len()),
+        before
+    );
+}
+
+#[test]
+fn a_cancelled_import_leaves_the_case_as_it_was() {
+    let dir = Dir::new();
+    let mut case = Case::create(&dir.path("c.tideline"), "cancel", "t").unwrap();
+    let mut calls = 0;
+    let err = import_file(
+        &mut case,
+        &sample("incident-2026-03/bastion-01/auth.log"),
+        &ImportOptions::default(),
+        &mut |_| {
+            calls += 1;
+            if calls > 1 {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        },
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), "cancelled");
+    assert_eq!(case.event_count().unwrap(), 0);
+    assert!(case.evidence().unwrap().is_empty());
+    assert_eq!(case.audit_log().unwrap().len(), 1); // only "case created"
+}
+
+#[test]
+fn a_file_no_parser_reads_is_still_registered_as_evidence() {
+    let dir = Dir::new();
+    let file = dir.path("memo.bin");
+    std::fs::write(&file, [0u8, 1, 2, 3, 255]).unwrap();
+    let mut case = Case::create(&dir.path("c.tideline"), "unknown", "t").unwrap();
+    let s = import(&mut case, &file, &ImportOptions::default());
+    assert_eq!((s.format, s.events, s.issues), (None, 0, 0));
+    let ev = case.evidence().unwrap();
+    assert_eq!(ev.len(), 1);
+    assert_eq!(
+        ev[0].sha256,
+        "ff5d8507b6a72bee2debce2c0054798deaccdc5d8a1b945b6280ce8aa9cba52e"
+    );
+    assert_eq!(ev[0].format, None);
+    assert_eq!(
+        case.custody(ev[0].id).unwrap()[0].action,
+        "acquired into case"
+    );
+}
+
+#[test]
+fn the_wrong_format_is_a_clear_error() {
+    let dir = Dir::new();
+    let file = dir.path("notes.txt");
+    std::fs::write(&file, "hello\nworld\n").unwrap();
+    let mut case = Case::create(&dir.path("c.tideline"), "wrong", "t").unwrap();
+    let opts = ImportOptions {
+        format: Some("syslog".into()),
+        ..Default::default()
+    };
+    let err = import_file(&mut case, &file, &opts, &mut |_| ControlFlow::Continue(())).unwrap_err();
+    assert_eq!(err.code(), "wrong_format");
+    assert!(case.evidence().unwrap().is_empty());
+}
+
+#[test]
+fn loghub_openssh_accounts_for_every_line() {
+    let Some(file) = shared_dataset("loghub/OpenSSH_2k.log") else {
+        return;
+    };
+    let dir = Dir::new();
+    let mut case = Case::create(&dir.path("c.tideline"), "loghub", "t").unwrap();
+    let s = import(
+        &mut case,
+        &file,
+        &ImportOptions {
+            year: Some(2025),
+            ..Default::default()
+        },
+    );
+    assert_eq!(s.events + s.issues, 2000);
+    assert_eq!(s.events, 2000);
+    assert_eq!(s.first_ts.as_deref(), Some("2025-12-10T06:55:46.000000Z"));
+    assert_eq!(s.last_ts.as_deref(), Some("2025-12-10T11:04:45.000000Z"));
+}
+
+#[test]
+fn loghub_linux_messages_accounts_for_every_line() {
+    let Some(file) = shared_dataset("loghub/Linux_2k.log") else {
+        return;
+    };
+    let dir = Dir::new();
+    let mut case = Case::create(&dir.path("c.tideline"), "loghub", "t").unwrap();
+    let s = import(
+        &mut case,
+        &file,
+        &ImportOptions {
+            year: Some(2005),
+            ..Default::default()
+        },
+    );
+    assert_eq!(s.events + s.issues, 2000);
+    assert_eq!(s.first_ts.as_deref(), Some("2005-06-14T15:16:01.000000Z"));
+}
