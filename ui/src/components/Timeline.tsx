@@ -1,0 +1,265 @@
+// The virtualized timeline table. It knows only `total` and the rows of the pages it has
+// fetched (PageCache: 200 rows per request, LRU of 50 pages); scrolling fetches the pages in
+// view. A new filter or new data starts a new cache. Rows are 28 px; click or Enter opens an
+// event, arrow keys / Page Up / Page Down / Home / End move the focused row.
+
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type KeyboardEvent, type ReactNode } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import * as api from '../api/api';
+import type { EventRow } from '../api/types';
+import { PageCache } from '../lib/pageCache';
+import { filterKey, type TimelineFilter } from '../lib/query';
+import { formatCount, formatTs, orDash, plural } from '../lib/format';
+import { rowWindow, WINDOW_ROWS } from '../lib/rowWindow';
+import './Timeline.css';
+
+export const ROW_HEIGHT = 28;
+const PAGE_SIZE = 200;
+const MAX_PAGES = 50;
+
+type Props = {
+  filter: TimelineFilter;
+  /** Changes whenever the case's events may have changed (open, create, import). */
+  dataVersion: number;
+  selectedId: number | null;
+  onOpen: (id: number) => void;
+  onError: (err: unknown) => void;
+  /** Rendered at the left of the table's toolbar (the filters). */
+  toolbar: ReactNode;
+};
+
+const COLUMNS: Array<{ key: string; label: string; cell: (r: EventRow) => string }> = [
+  { key: 'ts', label: 'Time (UTC)', cell: (r) => formatTs(r.ts) },
+  { key: 'source', label: 'Source', cell: (r) => r.source },
+  { key: 'host', label: 'Host', cell: (r) => orDash(r.host) },
+  { key: 'user', label: 'User', cell: (r) => orDash(r.user) },
+  { key: 'process', label: 'Process', cell: (r) => orDash(r.process) },
+  { key: 'src_ip', label: 'Source IP', cell: (r) => orDash(r.src_ip) },
+  { key: 'action', label: 'Action', cell: (r) => orDash(r.action) },
+  { key: 'message', label: 'Message', cell: (r) => r.message },
+];
+
+export function Timeline({ filter, dataVersion, selectedId, onOpen, onError, toolbar }: Props) {
+  const key = filterKey(filter);
+  // One cache per (filter, data version); `key` stands for `filter`.
+  const cache = useMemo(
+    () =>
+      new PageCache<EventRow>(
+        (offset, limit) =>
+          api.timelinePage({ ...filter, offset, limit }).then((page) => ({ total: page.total, rows: page.rows })),
+        { pageSize: PAGE_SIZE, maxPages: MAX_PAGES },
+      ),
+    [key, dataVersion],
+  );
+  // Drop the previous query's late answers. (Not an unmount cleanup: StrictMode would
+  // dispose of the cache still in use.)
+  const previous = useRef<PageCache<EventRow> | null>(null);
+  useEffect(() => {
+    if (previous.current !== cache) previous.current?.dispose();
+    previous.current = cache;
+  }, [cache]);
+  const version = useSyncExternalStore(
+    (listener) => cache.subscribe(listener),
+    () => cache.version,
+  );
+
+  const total = cache.total;
+  const [windowIndex, setWindowIndex] = useState(0);
+  const win = rowWindow(total ?? 0, windowIndex);
+  const [active, setActive] = useState(-1); // focused row, index within the window
+  const focusPending = useRef(false);
+  const scrollRef = useRef<HTMLDivElement>(null);
+
+  const virtualizer = useVirtualizer({
+    count: win.rows,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    paddingStart: ROW_HEIGHT, // the sticky header row
+    scrollPaddingStart: ROW_HEIGHT,
+    overscan: 10,
+  });
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items[items.length - 1]?.index ?? 0;
+
+  // New query or data: back to the top of the first window.
+  useEffect(() => {
+    setWindowIndex(0);
+    setActive(-1);
+    scrollRef.current?.scrollTo({ top: 0 });
+  }, [cache]);
+
+  // Fetch what is in view (only the first page until the total is known).
+  useEffect(() => {
+    void cache.ensureRange(win.start + first, win.start + last);
+  }, [cache, version, win.start, first, last]);
+
+  const error = cache.error;
+  useEffect(() => {
+    if (error) onError(error);
+  }, [error, onError]);
+
+  // Keyboard focus follows `active` once its row is rendered.
+  useEffect(() => {
+    if (!focusPending.current || active < 0) return;
+    const el = scrollRef.current?.querySelector<HTMLElement>(`[data-index="${active}"]`);
+    if (el) {
+      el.focus({ preventScroll: true });
+      focusPending.current = false;
+    }
+  });
+
+  // The grid itself takes Tab focus unless the focused row is rendered (it may have been
+  // scrolled out of the DOM).
+  const activeRendered = active >= 0 && items.some((item) => item.index === active);
+
+  const moveTo = (index: number) => {
+    if (win.rows === 0) return;
+    const next = Math.min(Math.max(index, 0), win.rows - 1);
+    focusPending.current = true;
+    setActive(next);
+    virtualizer.scrollToIndex(next, { align: 'auto' });
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const el = scrollRef.current;
+    const pageRows = Math.max(1, Math.floor((el?.clientHeight ?? ROW_HEIGHT * 2) / ROW_HEIGHT) - 2);
+    // With no focused row yet, keys start from the first row in view (below the header).
+    const topRow = Math.floor((el?.scrollTop ?? 0) / ROW_HEIGHT);
+    const from = active >= 0 ? active : topRow;
+    switch (e.key) {
+      case 'ArrowDown':
+        moveTo(active >= 0 ? active + 1 : topRow);
+        break;
+      case 'ArrowUp':
+        moveTo(active >= 0 ? active - 1 : topRow);
+        break;
+      case 'PageDown':
+        moveTo(from + pageRows);
+        break;
+      case 'PageUp':
+        moveTo(from - pageRows);
+        break;
+      case 'Home':
+        moveTo(0);
+        break;
+      case 'End':
+        moveTo(win.rows - 1);
+        break;
+      case 'Enter': {
+        const row = active >= 0 ? cache.row(win.start + active) : undefined;
+        if (row) onOpen(row.id);
+        break;
+      }
+      default:
+        return;
+    }
+    e.preventDefault();
+  };
+
+  const switchWindow = (index: number) => {
+    setWindowIndex(index);
+    setActive(-1);
+    scrollRef.current?.scrollTo({ top: 0 });
+  };
+
+  return (
+    <div className="timeline">
+      <div className="tl-toolbar">
+        {toolbar}
+        <span id="tl-total" className="tl-total" aria-live="polite">
+          {total === null ? (error ? 'events unavailable' : 'counting events…') : plural(total, 'event')}
+        </span>
+      </div>
+      {win.count > 1 && (
+        <div className="tl-window">
+          Rows {formatCount(win.start + 1)}–{formatCount(win.start + win.rows)} of {formatCount(total ?? 0)}
+          <button type="button" disabled={win.index === 0} onClick={() => switchWindow(win.index - 1)}>
+            ◀ Previous {formatCount(WINDOW_ROWS)}
+          </button>
+          <button type="button" disabled={win.index + 1 >= win.count} onClick={() => switchWindow(win.index + 1)}>
+            Next {formatCount(WINDOW_ROWS)} ▶
+          </button>
+        </div>
+      )}
+      <div
+        id="timeline"
+        ref={scrollRef}
+        className="tl-scroll"
+        role="grid"
+        aria-label="Timeline"
+        aria-rowcount={(total ?? 0) + 1}
+        tabIndex={activeRendered ? -1 : 0}
+        onKeyDown={onKeyDown}
+      >
+        <div className="tl-sizer" style={{ height: virtualizer.getTotalSize() }}>
+          <div className="tl-head" role="row" aria-rowindex={1}>
+            {COLUMNS.map((c) => (
+              <div key={c.key} role="columnheader" className={`tl-cell col-${c.key}`}>
+                {c.label}
+              </div>
+            ))}
+          </div>
+          {items.map((item) => {
+            const row = cache.row(win.start + item.index);
+            const style = { transform: `translateY(${item.start}px)` };
+            const rowIndex = win.start + item.index + 2;
+            if (!row) {
+              return (
+                <div key={item.key} className="tl-placeholder" role="row" aria-rowindex={rowIndex} data-index={item.index} tabIndex={-1} style={style}>
+                  <div role="gridcell" className="tl-cell">
+                    {error ? '' : '…'}
+                  </div>
+                </div>
+              );
+            }
+            const classes = ['tl-row'];
+            if (row.id === selectedId) classes.push('selected');
+            if (row.ts_quality !== 'exact') classes.push('ts-inexact');
+            return (
+              <div
+                key={item.key}
+                className={classes.join(' ')}
+                role="row"
+                aria-rowindex={rowIndex}
+                aria-selected={row.id === selectedId}
+                data-id={row.id}
+                data-index={item.index}
+                tabIndex={item.index === active ? 0 : -1}
+                style={style}
+                onClick={() => {
+                  setActive(item.index);
+                  onOpen(row.id);
+                }}
+                onFocus={() => setActive(item.index)}
+              >
+                {COLUMNS.map((c) => {
+                  const text = c.cell(row);
+                  return (
+                    <div
+                      key={c.key}
+                      role="gridcell"
+                      className={`tl-cell col-${c.key}`}
+                      title={c.key === 'message' || c.key === 'ts' ? (c.key === 'ts' ? `${text} · ${row.ts_quality}` : text) : undefined}
+                    >
+                      {text}
+                    </div>
+                  );
+                })}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+      {error !== null && (
+        <div className="tl-error">
+          Some rows could not be loaded.{' '}
+          <button type="button" onClick={() => cache.retry()}>
+            Retry
+          </button>
+        </div>
+      )}
+      {total === 0 && <p className="tl-empty muted">No events match.</p>}
+    </div>
+  );
+}
