@@ -1,0 +1,167 @@
+//! The Tauri commands: each parses its input, calls the core, and returns plain data.
+//! Errors reach the UI as `{ code, message }`.
+
+use std::ops::ControlFlow;
+use std::path::PathBuf;
+use std::sync::atomic::Ordering;
+
+use serde::{Deserialize, Serialize};
+use tauri::{AppHandle, Emitter, State};
+use tideline::ingest::{self, ImportOptions, ImportSummary};
+use tideline::overview::{self, CaseInfo, EventDetail};
+use tideline::time::parse_user_time;
+use tideline::timeline::{TimelinePage, TimelineQuery};
+use tideline::{report, Case};
+
+use crate::state::{AppState, OpenCase};
+
+/// The one error shape the UI sees.
+#[derive(Debug, Serialize)]
+pub struct CommandError {
+    code: String,
+    message: String,
+}
+
+impl From<tideline::Error> for CommandError {
+    fn from(e: tideline::Error) -> Self {
+        CommandError {
+            code: e.code().into(),
+            message: e.to_string(),
+        }
+    }
+}
+
+fn no_case() -> CommandError {
+    CommandError {
+        code: "no_case".into(),
+        message: "no case is open; create or open one first".into(),
+    }
+}
+
+type Reply<T> = Result<T, CommandError>;
+
+fn with_case<T>(
+    state: &AppState,
+    f: impl FnOnce(&mut OpenCase) -> tideline::Result<T>,
+) -> Reply<T> {
+    let mut guard = state.open.lock().expect("state lock");
+    let open = guard.as_mut().ok_or_else(no_case)?;
+    Ok(f(open)?)
+}
+
+#[tauri::command]
+pub async fn case_info(state: State<'_, AppState>) -> Reply<Option<CaseInfo>> {
+    let guard = state.open.lock().expect("state lock");
+    match guard.as_ref() {
+        None => Ok(None),
+        Some(o) => Ok(Some(overview::case_info(&o.case, &o.timeline)?)),
+    }
+}
+
+fn replace_case(state: &AppState, case: Case) -> Reply<CaseInfo> {
+    let open = OpenCase::new(case)?;
+    let info = overview::case_info(&open.case, &open.timeline)?;
+    *state.open.lock().expect("state lock") = Some(open);
+    Ok(info)
+}
+
+#[tauri::command]
+pub async fn open_case(state: State<'_, AppState>, path: PathBuf) -> Reply<CaseInfo> {
+    replace_case(&state, Case::open(&path)?)
+}
+
+#[tauri::command]
+pub async fn create_case(
+    state: State<'_, AppState>,
+    path: PathBuf,
+    title: String,
+) -> Reply<CaseInfo> {
+    replace_case(
+        &state,
+        Case::create(&path, &title, &ingest::default_actor())?,
+    )
+}
+
+#[tauri::command]
+pub async fn import_evidence(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    path: PathBuf,
+) -> Reply<ImportSummary> {
+    state.cancel.store(false, Ordering::SeqCst);
+    let cancel = state.cancel.clone();
+    with_case(&state, |open| {
+        let summary =
+            ingest::import_file(&mut open.case, &path, &ImportOptions::default(), &mut |p| {
+                let _ = app.emit("import-progress", p);
+                if cancel.load(Ordering::SeqCst) {
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                }
+            })?;
+        open.reload()?;
+        Ok(summary)
+    })
+}
+
+#[tauri::command]
+pub fn cancel_import(state: State<'_, AppState>) {
+    state.cancel.store(true, Ordering::SeqCst);
+}
+
+/// A timeline request from the UI; times are RFC 3339 or `YYYY-MM-DD HH:MM:SS` (UTC).
+#[derive(Debug, Deserialize)]
+pub struct PageRequest {
+    from: Option<String>,
+    to: Option<String>,
+    grep: Option<String>,
+    offset: usize,
+    limit: usize,
+}
+
+fn bound(text: Option<String>) -> tideline::Result<Option<i64>> {
+    text.filter(|t| !t.trim().is_empty())
+        .map(|t| parse_user_time(&t))
+        .transpose()
+}
+
+#[tauri::command]
+pub async fn timeline_page(state: State<'_, AppState>, query: PageRequest) -> Reply<TimelinePage> {
+    with_case(&state, |open| {
+        let q = TimelineQuery {
+            from: bound(query.from)?,
+            to: bound(query.to)?,
+            grep: query.grep,
+            offset: query.offset,
+            limit: query.limit.min(5000),
+        };
+        open.timeline.query(&q)
+    })
+}
+
+#[tauri::command]
+pub async fn event_detail(state: State<'_, AppState>, id: i64) -> Reply<EventDetail> {
+    with_case(&state, |open| overview::event_detail(&open.case, id))
+}
+
+/// Where a report was written, and its SHA-256.
+#[derive(Debug, Serialize)]
+pub struct ReportWritten {
+    path: String,
+    sha256: String,
+    bytes: usize,
+}
+
+#[tauri::command]
+pub async fn write_report(state: State<'_, AppState>, path: PathBuf) -> Reply<ReportWritten> {
+    let html = with_case(&state, |open| {
+        report::case_report_html(&open.case, &open.timeline)
+    })?;
+    std::fs::write(&path, &html).map_err(|e| CommandError::from(tideline::Error::io(&path, e)))?;
+    Ok(ReportWritten {
+        path: path.display().to_string(),
+        sha256: tideline::evidence::sha256_hex(html.as_bytes()),
+        bytes: html.len(),
+    })
+}

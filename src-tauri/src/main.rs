@@ -1,0 +1,29 @@
+//! Tideline's desktop app: registers the commands and the state, opens the window.
+//! Everything it does is in the `tideline` core; see `commands.rs`.
+
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod commands;
+mod state;
+
+fn main() {
+    tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .manage(state::AppState::default())
+        .setup(|app| {
+            state::open_default_case(app.handle())?;
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::case_info,
+            commands::open_case,
+            commands::create_case,
+            commands::import_evidence,
+            commands::cancel_import,
+            commands::timeline_page,
+            commands::event_detail,
+            commands::write_report,
+        ])
+        .run(tauri::generate_context!())
+        .expect("the Tideline window could not start");
+}
