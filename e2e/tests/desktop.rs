@@ -1,0 +1,180 @@
+//! Drives the real desktop app: starts `tauri-driver`, opens a WebDriver session on the
+//! Tideline binary (`APP_BIN`), clicks and types like a user, and saves screenshots to
+//! `E2E_ARTIFACTS`. Run by the README's test command under `xvfb-run`; ignored by a
+//! plain `cargo test` because it needs a display and the built app.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+const STEP: Duration = Duration::from_secs(60);
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").canonicalize().unwrap()
+}
+
+fn artifacts() -> PathBuf {
+    let dir = std::env::var_os("E2E_ARTIFACTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join("e2e-artifacts"));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// tauri-driver and everything it started; stopped with SIGTERM on drop, children first
+/// collected so that an app that hung is not left behind.
+struct Driver {
+    child: Child,
+}
+
+fn descendants(pid: u32, out: &mut Vec<u32>) {
+    let path = format!("/proc/{pid}/task/{pid}/children");
+    if let Ok(text) = std::fs::read_to_string(path) {
+        for c in text.split_whitespace().filter_map(|p| p.parse().ok()) {
+            out.push(c);
+            descendants(c, out);
+        }
+    }
+}
+
+fn term(pid: u32) {
+    let _ = Command::new("kill").args(["-TERM", &pid.to_string()]).status();
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let mut pids = Vec::new();
+        descendants(self.child.id(), &mut pids);
+        term(self.child.id());
+        let _ = self.child.wait();
+        for p in pids {
+            term(p);
+        }
+    }
+}
+
+fn start_driver(port: u16, env: &[(&str, &Path)]) -> Driver {
+    let mut cmd = Command::new("tauri-driver");
+    cmd.args(["--port", &port.to_string(), "--native-port", &(port + 1).to_string()])
+        .env_remove("WEBKIT_DISABLE_DMABUF_RENDERER")
+        .env_remove("WEBKIT_DISABLE_COMPOSITING_MODE")
+        .env_remove("TIDELINE_CASE")
+        .env_remove("TIDELINE_HOME")
+        .env("TIDELINE_ACTOR", "e2e-investigator")
+        .stdout(Stdio::null());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    Driver {
+        child: cmd.spawn().expect("tauri-driver on PATH (cargo install tauri-driver --version 2.1.0)"),
+    }
+}
+
+async fn connect(port: u16) -> Client {
+    let app = std::env::var("APP_BIN").expect("APP_BIN = path of the built tideline-desktop");
+    let mut caps = serde_json::Map::new();
+    caps.insert("browserName".into(), json!("wry"));
+    caps.insert("tauri:options".into(), json!({ "application": app }));
+    for _ in 0..60 {
+        let mut b = ClientBuilder::native();
+        b.capabilities(caps.clone());
+        if let Ok(Ok(c)) = tokio::time::timeout(Duration::from_secs(10), b.connect(&format!("http://127.0.0.1:{port}"))).await {
+            return c;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    panic!("no WebDriver session after 30 s");
+}
+
+/// Waits until the element's text content satisfies `pred`; returns it. (Text content
+/// rather than rendered text: a title cut with an ellipsis still counts.)
+async fn wait_text(c: &Client, css: &str, pred: impl Fn(&str) -> bool) -> String {
+    let mut last = String::new();
+    for _ in 0..200 {
+        if let Ok(e) = c.find(Locator::Css(css)).await {
+            if let Ok(Some(t)) = e.prop("textContent").await {
+                if pred(&t) {
+                    return t;
+                }
+                last = t;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    screenshot(c, "failure.png").await;
+    panic!("{css}: text never matched; last seen {last:?} (see failure.png)");
+}
+
+async fn count(c: &Client, css: &str) -> usize {
+    c.find_all(Locator::Css(css)).await.map(|v| v.len()).unwrap_or(0)
+}
+
+async fn screenshot(c: &Client, name: &str) {
+    let png = c.screenshot().await.expect("screenshot");
+    std::fs::write(artifacts().join(name), png).unwrap();
+}
+
+#[tokio::test]
+#[ignore = "needs a display, tauri-driver and the built app: run by the README's test command"]
+async fn imports_the_sample_syslog_and_browses_the_timeline() {
+    let tmp = std::env::temp_dir().join(format!("tideline-e2e-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp).unwrap();
+    let case = tmp.join("e2e.tideline");
+    let _driver = start_driver(4444, &[("TIDELINE_CASE", &case), ("TIDELINE_HOME", &tmp)]);
+    let c = connect(4444).await;
+    let result = tokio::time::timeout(STEP * 3, async {
+        wait_text(&c, "header", |t| t.contains("Untitled case")).await;
+
+        let log = repo().join("sample-data/incident-2026-03/bastion-01/auth.log");
+        c.find(Locator::Css("#import-path")).await.unwrap().send_keys(log.to_str().unwrap()).await.unwrap();
+        c.find(Locator::Css("#import-btn")).await.unwrap().click().await.unwrap();
+        let summary = wait_text(&c, "#import-summary", |t| t.contains("events")).await;
+        assert!(summary.contains("auth.log") && summary.contains("2,824 events"), "{summary}");
+        assert!(summary.contains("c27ecf19"), "the summary shows the SHA-256: {summary}");
+
+        wait_text(&c, "#tl-total", |t| t.contains("2,824")).await;
+        assert!(count(&c, "#timeline .tl-row").await > 10, "rows are shown");
+        screenshot(&c, "timeline.png").await;
+
+        // Search narrows the table.
+        c.find(Locator::Css("#q-grep")).await.unwrap().send_keys("Accepted password").await.unwrap();
+        let total = wait_text(&c, "#tl-total", |t| !t.contains("2,824") && t.contains("event")).await;
+        let n: usize = total.chars().filter(|ch| ch.is_ascii_digit()).collect::<String>().parse().unwrap();
+        assert_eq!(count(&c, "#timeline .tl-row").await, n, "{total}");
+
+        // The drawer shows the whole event with its evidence and locator.
+        c.find(Locator::Css("#timeline .tl-row")).await.unwrap().click().await.unwrap();
+        let detail = wait_text(&c, "#event-detail", |t| t.contains("Accepted password")).await;
+        assert!(detail.contains("auth.log") && detail.contains("line "), "{detail}");
+        assert!(detail.contains("203.0.113.45") || detail.contains("10.20.0."), "{detail}");
+        screenshot(&c, "event-detail.png").await;
+    })
+    .await;
+    let _ = c.close().await;
+    result.expect("the e2e steps took too long");
+}
+
+#[tokio::test]
+#[ignore = "needs a display, tauri-driver and the built app: run by the README's test command"]
+async fn opens_the_bundled_sample_incident_by_default() {
+    let tmp = std::env::temp_dir().join(format!("tideline-e2e-home-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp).unwrap();
+    let _driver = start_driver(4454, &[("TIDELINE_HOME", &tmp)]);
+    let c = connect(4454).await;
+    let result = tokio::time::timeout(STEP, async {
+        wait_text(&c, "header", |t| t.contains("Sample incident")).await;
+        let total = wait_text(&c, "#tl-total", |t| t.contains("event")).await;
+        assert!(!total.starts_with('0'), "{total}");
+        assert!(count(&c, "#timeline .tl-row").await > 10);
+        screenshot(&c, "sample-case.png").await;
+    })
+    .await;
+    let _ = c.close().await;
+    result.expect("the e2e steps took too long");
+    assert!(tmp.join("sample-incident.tideline").is_file());
+}
