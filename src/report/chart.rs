@@ -1,6 +1,6 @@
 //! Charts drawn with plotters as SVG text, ready to inline in a report.
 
-use chrono::{TimeZone, Utc};
+use chrono::{DateTime, TimeZone, Utc};
 use plotters::prelude::*;
 
 use crate::error::{Error, Result};
@@ -10,10 +10,11 @@ fn chart_err(e: impl std::fmt::Display) -> Error {
     Error::Chart(e.to_string())
 }
 
-fn axis_label(ts: i64, bucket_seconds: i64) -> String {
-    let Some(dt) = Utc.timestamp_micros(ts).single() else {
-        return String::new();
-    };
+fn utc(ts: i64) -> DateTime<Utc> {
+    Utc.timestamp_micros(ts).single().unwrap_or_default()
+}
+
+fn axis_label(dt: &DateTime<Utc>, bucket_seconds: i64) -> String {
     if bucket_seconds >= 86_400 {
         dt.format("%Y-%m-%d").to_string()
     } else {
@@ -42,13 +43,13 @@ pub fn events_over_time(hist: &Histogram, width: u32, height: u32) -> Result<Str
             .margin(12)
             .x_label_area_size(36)
             .y_label_area_size(56)
-            .build_cartesian_2d(start..end, 0u64..max + max / 10 + 1)
+            .build_cartesian_2d(utc(start)..utc(end), 0u64..max + max / 10 + 1)
             .map_err(chart_err)?;
         chart
             .configure_mesh()
             .x_labels(8)
             .y_labels(6)
-            .x_label_formatter(&|ts| axis_label(*ts, hist.bucket_seconds))
+            .x_label_formatter(&|dt| axis_label(dt, hist.bucket_seconds))
             .y_desc("events")
             .light_line_style(WHITE.mix(0.0))
             .draw()
@@ -56,7 +57,7 @@ pub fn events_over_time(hist: &Histogram, width: u32, height: u32) -> Result<Str
         chart
             .draw_series(hist.buckets.iter().filter(|b| b.1 > 0).map(|(ts, n)| {
                 Rectangle::new(
-                    [(*ts, 0), (*ts + width_us, *n)],
+                    [(utc(*ts), 0), (utc(*ts + width_us - width_us / 8), *n)],
                     RGBColor(31, 94, 158).filled(),
                 )
             }))

@@ -8,14 +8,13 @@ use crate::time::format_micros;
 use crate::timeline::{EventRow, Timeline};
 
 /// Actions that make an event a key event in the report.
-pub const KEY_ACTIONS: [&str; 7] = [
+pub const KEY_ACTIONS: [&str; 6] = [
     "auth_success",
     "sudo",
     "su",
     "user_created",
     "user_deleted",
     "breakin_attempt",
-    "firewall_block",
 ];
 /// Syslog severities that make an event a key event.
 pub const KEY_SEVERITIES: [&str; 5] = ["emerg", "alert", "crit", "err", "warning"];
@@ -61,7 +60,7 @@ const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:2em;color:#1b1
 h1{margin-bottom:.2em}h2{border-bottom:1px solid #ccd;padding-bottom:.2em;margin-top:1.6em}\
 table{border-collapse:collapse;width:100%;font-size:13px}th,td{border:1px solid #ccd;padding:3px 6px;text-align:left;vertical-align:top}\
 th{background:#eef1f5}.mono{font-family:ui-monospace,monospace;font-size:12px;word-break:break-all}\
-.num{text-align:right}.meta td:first-child{width:14em;font-weight:600}.chart svg{max-width:100%;height:auto}\
+.num{text-align:right}.ts{white-space:nowrap}.meta td:first-child{width:14em;font-weight:600}.chart svg{max-width:100%;height:auto}\
 @media print{body{margin:0}h2{page-break-after:avoid}tr{page-break-inside:avoid}}";
 
 /// Renders the case report. Reads the case; writes nothing.
@@ -173,7 +172,7 @@ pub fn case_report_html(case: &Case, timeline: &Timeline) -> Result<String> {
     let _ = write!(
         h,
         "<h2 id=\"key-events\">Key events</h2>\n<p>Logins that succeeded, privilege use, account \
-         changes, break-in warnings, firewall blocks and messages of severity warning or worse: \
+         changes, break-in warnings and messages of severity warning or worse: \
          {} events{}.</p>\n<table><tr><th>Time (UTC)</th><th>Host</th><th>User</th><th>Source IP</th>\
          <th>Process</th><th>Action</th><th>Message</th><th>Evidence</th></tr>",
         thousands(key.total as u64),
@@ -233,7 +232,7 @@ pub fn case_report_html(case: &Case, timeline: &Timeline) -> Result<String> {
 fn push_event_row(h: &mut String, r: &EventRow, evidence_name: &str) {
     let _ = write!(
         h,
-        "<tr><td class=\"mono\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} {}</td></tr>",
+        "<tr><td class=\"mono ts\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} {}</td></tr>",
         opt(&r.ts),
         opt(&r.host),
         opt(&r.user),

@@ -111,7 +111,7 @@ export function ImportBar({ onImported, onError }: Props) {
         </p>
       )}
       {!running && note && (
-        <p className="import-result muted" role="status">
+        <p id="import-note" className="import-result muted" role="status">
           {note}
         </p>
       )}
