@@ -65,7 +65,7 @@ run() {
     exit 1
   fi
   say "opening Tideline on the sample incident"
-  exec target/debug/tideline-desktop
+  exec "${CARGO_TARGET_DIR:-$ROOT/target}/debug/tideline-desktop"
 }
 
 run_tests() {
@@ -90,7 +90,7 @@ run_tests() {
   rm -rf e2e-artifacts
   (
     unset WEBKIT_DISABLE_DMABUF_RENDERER WEBKIT_DISABLE_COMPOSITING_MODE
-    export APP_BIN="$ROOT/target/debug/tideline-desktop" E2E_ARTIFACTS="$ROOT/e2e-artifacts"
+    export APP_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/debug/tideline-desktop" E2E_ARTIFACTS="$ROOT/e2e-artifacts"
     timeout 900 xvfb-run -a -s "-screen 0 1440x900x24" \
       cargo test --manifest-path e2e/Cargo.toml -- --ignored --test-threads=1 --nocapture
   )

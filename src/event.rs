@@ -4,6 +4,8 @@
 //! Columns a format does not have stay `None`: nothing is invented. [`FRAME_COLUMNS`],
 //! [`polars_schema`] and [`StoredRow::hash`] are the one definition of a timeline row's columns.
 
+use std::borrow::Cow;
+
 use polars::prelude::{DataType, Schema};
 use serde::Serialize;
 
@@ -69,8 +71,8 @@ pub struct Event {
     /// The time text exactly as written in the evidence.
     pub ts_source: Option<String>,
     pub ts_quality: TsQuality,
-    /// The format name (`syslog`, `evtx`, ...).
-    pub source: &'static str,
+    /// The format name (`syslog`, `evtx`, `zeek_conn`, ...).
+    pub source: Cow<'static, str>,
     /// Enough to find the record again in its evidence (`line 42`, `record 1234`).
     pub locator: String,
     pub host: Option<String>,

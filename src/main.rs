@@ -53,6 +53,9 @@ enum Command {
         /// Time zone of zone-less stamps, e.g. Europe/Berlin (default UTC).
         #[arg(long, default_value = "UTC")]
         tz: String,
+        /// Generic JSON lines / CSV: the field that holds the time.
+        #[arg(long)]
+        time_field: Option<String>,
         #[arg(long)]
         actor: Option<String>,
         #[arg(long)]
@@ -172,6 +175,7 @@ fn run() -> anyhow::Result<ExitCode> {
             format,
             year,
             tz,
+            time_field,
             actor,
             json,
         } => {
@@ -182,6 +186,7 @@ fn run() -> anyhow::Result<ExitCode> {
                 format,
                 year,
                 tz,
+                time_field,
                 actor: actor.unwrap_or_else(ingest::default_actor),
             };
             let mut c = open(&case)?;

@@ -78,15 +78,19 @@ async fn connect(port: u16) -> Client {
     let mut caps = serde_json::Map::new();
     caps.insert("browserName".into(), json!("wry"));
     caps.insert("tauri:options".into(), json!({ "application": app }));
-    for _ in 0..60 {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    let mut last = String::from("no attempt");
+    while tokio::time::Instant::now() < deadline {
         let mut b = ClientBuilder::native();
         b.capabilities(caps.clone());
-        if let Ok(Ok(c)) = tokio::time::timeout(Duration::from_secs(10), b.connect(&format!("http://127.0.0.1:{port}"))).await {
-            return c;
+        match tokio::time::timeout(Duration::from_secs(10), b.connect(&format!("http://127.0.0.1:{port}"))).await {
+            Ok(Ok(c)) => return c,
+            Ok(Err(e)) => last = e.to_string(),
+            Err(_) => last = "session request timed out".into(),
         }
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
-    panic!("no WebDriver session after 30 s");
+    panic!("no WebDriver session for {app} within 60 s: {last}");
 }
 
 /// Waits until the element's text content satisfies `pred`; returns it. (Text content

@@ -8,6 +8,7 @@
 //! exactly as it was.
 
 mod auth;
+pub(crate) mod common;
 pub mod lines;
 mod syslog;
 
@@ -31,6 +32,8 @@ use crate::time::{format_micros, now_micros, Micros};
 pub trait Sink {
     fn event(&mut self, event: Event) -> Result<()>;
     fn issue(&mut self, issue: ImportIssue) -> Result<()>;
+    /// A line that is no record: a blank line, or a header or comment the format defines.
+    fn skip(&mut self) -> Result<()>;
 }
 
 /// One evidence format's reader.
@@ -108,6 +111,9 @@ pub struct ImportOptions {
     pub year: Option<i32>,
     /// The zone of zone-less timestamps.
     pub tz: chrono_tz::Tz,
+    /// For generic JSON lines and CSV: the field holding the time (default: found among
+    /// common names).
+    pub time_field: Option<String>,
     /// Who imports (written to the evidence register, custody and audit logs).
     pub actor: String,
 }
@@ -118,6 +124,7 @@ impl Default for ImportOptions {
             format: None,
             year: None,
             tz: chrono_tz::UTC,
+            time_field: None,
             actor: default_actor(),
         }
     }
@@ -146,6 +153,7 @@ pub struct Progress {
     pub bytes_total: u64,
     pub events: u64,
     pub issues: u64,
+    pub skipped: u64,
 }
 
 /// The outcome of importing one file.
@@ -158,6 +166,8 @@ pub struct ImportSummary {
     pub format: Option<String>,
     pub events: u64,
     pub issues: u64,
+    /// Lines that are no record (blank lines, headers, comments).
+    pub skipped: u64,
     pub first_ts: Option<String>,
     pub last_ts: Option<String>,
 }
@@ -206,6 +216,11 @@ impl Sink for StoreSink<'_, '_, '_> {
         self.writer.issue(&issue)?;
         self.state.issues += 1;
         self.tick()
+    }
+
+    fn skip(&mut self) -> Result<()> {
+        self.state.skipped += 1;
+        Ok(())
     }
 }
 
@@ -290,6 +305,7 @@ pub fn import_file(
             format: format.map(|f| f.name().to_string()),
             events: 0,
             issues: 0,
+            skipped: 0,
             first_ts: None,
             last_ts: None,
         };
@@ -314,6 +330,7 @@ pub fn import_file(
                     bytes_total: hashes.size,
                     events: 0,
                     issues: 0,
+                    skipped: 0,
                 },
                 bytes_read,
                 first: None,
@@ -324,6 +341,7 @@ pub fn import_file(
             sink.report()?;
             summary.events = sink.state.events;
             summary.issues = sink.state.issues;
+            summary.skipped = sink.state.skipped;
             summary.first_ts = sink.first.map(format_micros);
             summary.last_ts = sink.last.map(format_micros);
             tx.insert_custody(
@@ -335,6 +353,7 @@ pub fn import_file(
                     "format": format.name(),
                     "events": summary.events,
                     "issues": summary.issues,
+                    "skipped": summary.skipped,
                 })
                 .to_string(),
             )?;
@@ -350,6 +369,7 @@ pub fn import_file(
                 "format": summary.format,
                 "events": summary.events,
                 "issues": summary.issues,
+                "skipped": summary.skipped,
                 "year": opts.year,
                 "tz": opts.tz.name(),
             }),

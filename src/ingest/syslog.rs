@@ -17,11 +17,11 @@ use std::io::BufRead;
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Utc};
 use serde_json::Value;
 
-use super::auth;
 use super::lines::LineReader;
+use super::{auth, common};
 use super::{FileContext, ImportOptions, Parser, Sink};
 use crate::error::{Error, Result};
-use crate::event::{Event, ImportIssue, TsQuality};
+use crate::event::{Event, TsQuality};
 use crate::time::Micros;
 
 const SOURCE: &str = "syslog";
@@ -205,6 +205,10 @@ fn parse_iso_stamp(s: &str) -> Option<(Stamp, usize)> {
         return None;
     }
     if let Ok(dt) = DateTime::parse_from_rfc3339(text) {
+        return Some((Stamp::Exact(dt), end));
+    }
+    // journalctl -o short-iso writes the offset without a colon: 2026-03-14T02:11:09+0000
+    if let Ok(dt) = DateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f%z") {
         return Some((Stamp::Exact(dt), end));
     }
     let ndt = NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f").ok()?;
@@ -459,7 +463,7 @@ impl SyslogParser {
             ts,
             ts_source: Some(line.stamp_text.to_string()),
             ts_quality: quality,
-            source: SOURCE,
+            source: SOURCE.into(),
             locator: String::new(),
             host: line.host.map(str::to_string),
             user: fields.user,
@@ -519,34 +523,12 @@ impl Parser for SyslogParser {
     }
 
     fn parse(&mut self, input: &mut dyn BufRead, sink: &mut dyn Sink) -> Result<()> {
-        let mut lines = LineReader::new(input);
-        let mut buf = Vec::new();
-        while let Some(info) = lines
-            .next_line(&mut buf)
-            .map_err(|e| Error::io("(syslog input)", e))?
-        {
-            let locator = format!("line {}", info.number);
-            let text = String::from_utf8_lossy(&buf);
-            let parsed = parse_line(&text).and_then(|line| self.event_of(&line));
-            match parsed {
-                Ok(mut event) => {
-                    event.locator = locator;
-                    if info.truncated {
-                        event
-                            .attrs
-                            .insert("truncated_at_bytes".into(), buf.len().into());
-                    }
-                    event.raw = buf.clone();
-                    sink.event(event)?;
-                }
-                Err(reason) => sink.issue(ImportIssue {
-                    locator,
-                    reason,
-                    raw: buf.clone(),
-                })?,
-            }
-        }
-        Ok(())
+        common::for_each_record(input, sink, |line, _| {
+            let text = String::from_utf8_lossy(line);
+            parse_line(&text)
+                .and_then(|parsed| self.event_of(&parsed))
+                .map(Some)
+        })
     }
 }
 
@@ -611,6 +593,14 @@ mod tests {
             dt.with_timezone(&Utc).to_rfc3339(),
             "2026-03-14T02:02:11.512345+00:00"
         );
+    }
+
+    #[test]
+    fn reads_journalctl_short_iso_offsets_without_a_colon() {
+        let l = parse_line("2026-03-14T02:11:09+0100 bastion-01 sshd[22]: hi").unwrap();
+        assert_eq!(l.kind, Kind::Rfc3339);
+        let Stamp::Exact(dt) = l.stamp else { panic!() };
+        assert_eq!(dt.with_timezone(&Utc).to_rfc3339(), "2026-03-14T01:11:09+00:00");
     }
 
     #[test]

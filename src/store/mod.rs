@@ -776,7 +776,7 @@ impl EventWriter<'_> {
             ts: e.ts,
             ts_source: e.ts_source.as_deref(),
             ts_quality: e.ts_quality.as_text(),
-            source: e.source,
+            source: &e.source,
             evidence_id: self.evidence_id,
             locator: &e.locator,
             host: e.host.as_deref(),
