@@ -190,26 +190,31 @@ fn run() -> anyhow::Result<ExitCode> {
                 actor: actor.unwrap_or_else(ingest::default_actor),
             };
             let mut c = open(&case)?;
-            let mut summaries = Vec::new();
-            for file in &files {
-                let s =
-                    ingest::import_file(&mut c, file, &opts, &mut |_| ControlFlow::Continue(()))?;
-                if !json {
+            let report =
+                ingest::import_paths(&mut c, &files, &opts, &mut |_| ControlFlow::Continue(()))?;
+            if json {
+                print_json(&json!({ "files": report.imported, "refused": report.refused }))?;
+            } else {
+                for s in &report.imported {
                     println!(
-                        "{}: {} events, {} issues, format {}, sha256 {}",
+                        "{}: {} events, {} issues, {} skipped, format {}{}, sha256 {}",
                         visible(&s.path),
                         s.events,
                         s.issues,
+                        s.skipped,
                         s.format
                             .as_deref()
                             .unwrap_or("none (registered as evidence only)"),
+                        if s.gzip { " (gzip)" } else { "" },
                         s.sha256
                     );
                 }
-                summaries.push(s);
             }
-            if json {
-                print_json(&json!({ "files": summaries }))?;
+            for r in &report.refused {
+                eprintln!("tideline: not imported: {}", visible(&r.reason));
+            }
+            if !report.refused.is_empty() {
+                return Ok(ExitCode::from(2));
             }
         }
         Command::Timeline {

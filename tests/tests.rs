@@ -3,6 +3,7 @@
 mod util;
 
 mod cli;
+mod containers;
 mod report;
 mod seal;
 mod syslog;

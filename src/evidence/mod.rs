@@ -61,17 +61,8 @@ impl MultiHasher {
 
 /// Hashes a file, reading it once, read-only.
 pub fn hash_file(path: &Path) -> Result<Hashes> {
-    let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
-    let mut hasher = MultiHasher::default();
-    let mut buf = vec![0u8; 256 * 1024];
-    loop {
-        let n = read_some(&mut file, &mut buf).map_err(|e| Error::io(path, e))?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-    }
-    Ok(hasher.finish())
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    hash_reader(file).map_err(|e| Error::io(path, e))
 }
 
 fn read_some(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
@@ -145,30 +136,55 @@ pub struct Acquisition<'a> {
     pub format: Option<&'a str>,
 }
 
-/// Registers a file as evidence inside a write transaction: refuses a SHA-256 the case
-/// already holds, stores the bytes in hashed, compressed chunks, and writes the custody
-/// entry. Returns the evidence id. The file is read once and never written.
-pub fn register(tx: &Tx<'_>, path: &Path, acq: &Acquisition<'_>) -> Result<(i64, Hashes)> {
-    let expected = hash_file(path)?;
+/// What a piece of evidence is called and where it came from.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    pub file_name: String,
+    /// The absolute path, or `archive.zip!member/path` for a member of an archive.
+    pub original_path: String,
+    /// For a member of an archive: the archive's SHA-256.
+    pub container_sha256: Option<String>,
+}
+
+/// Opens the evidence bytes from the start, read-only; called more than once.
+pub type Opener<'a> = dyn Fn() -> io::Result<Box<dyn Read + 'a>> + 'a;
+
+/// Hashes the bytes `open` gives.
+pub fn hash_reader(mut r: impl Read) -> io::Result<Hashes> {
+    let mut hasher = MultiHasher::default();
+    let mut buf = vec![0u8; 256 * 1024];
+    loop {
+        let n = read_some(&mut r, &mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(hasher.finish())
+}
+
+/// Registers evidence inside a write transaction: refuses a SHA-256 the case already
+/// holds, stores the bytes in hashed, compressed chunks, and writes the custody entry.
+/// Returns the evidence id and the digests. The source is only ever read.
+pub fn register(
+    tx: &Tx<'_>,
+    origin: &Origin,
+    open: &Opener<'_>,
+    acq: &Acquisition<'_>,
+) -> Result<(i64, Hashes)> {
+    let io_err = |e| Error::io(&origin.original_path, e);
+    let expected = hash_reader(open().map_err(io_err)?).map_err(io_err)?;
     if let Some((evidence_id, file_name)) = tx.evidence_by_sha256(&expected.sha256)? {
         return Err(Error::DuplicateEvidence {
-            path: path.to_path_buf(),
+            path: origin.original_path.clone().into(),
             evidence_id,
             file_name,
             sha256: expected.sha256,
         });
     }
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| path.display().to_string());
-    let original_path = std::path::absolute(path)
-        .unwrap_or_else(|_| path.to_path_buf())
-        .display()
-        .to_string();
     let evidence_id = tx.insert_evidence(&NewEvidence {
-        file_name: &file_name,
-        original_path: &original_path,
+        file_name: &origin.file_name,
+        original_path: &origin.original_path,
         hashes: &expected,
         format: acq.format,
         acquired_at: acq.acquired_at,
@@ -176,40 +192,39 @@ pub fn register(tx: &Tx<'_>, path: &Path, acq: &Acquisition<'_>) -> Result<(i64,
         imported_by: acq.actor,
     })?;
 
-    // Store the bytes, hashing them again as they are stored: if the file changed
+    // Store the bytes, hashing them again as they are stored: if the source changed
     // between the two reads, the import stops rather than keep bytes that do not match
     // the recorded hash.
-    let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut input = open().map_err(io_err)?;
     let mut hasher = MultiHasher::default();
     let mut chunk = vec![0u8; CHUNK_SIZE];
     let mut seq = 0i64;
     loop {
-        let n = read_full(&mut file, &mut chunk).map_err(|e| Error::io(path, e))?;
+        let n = read_full(&mut input, &mut chunk).map_err(io_err)?;
         if n == 0 {
             break;
         }
         let bytes = &chunk[..n];
         hasher.update(bytes);
         let mut enc = ZlibEncoder::new(Vec::with_capacity(n / 4), Compression::fast());
-        enc.write_all(bytes).map_err(|e| Error::io(path, e))?;
-        let data = enc.finish().map_err(|e| Error::io(path, e))?;
+        enc.write_all(bytes).map_err(io_err)?;
+        let data = enc.finish().map_err(io_err)?;
         tx.insert_chunk(evidence_id, seq, n as i64, &sha256_hex(bytes), &data)?;
         seq += 1;
     }
-    let stored = hasher.finish();
-    if stored != expected {
-        return Err(Error::io(
-            path,
-            io::Error::other("the file changed while it was being imported"),
-        ));
+    if hasher.finish() != expected {
+        return Err(io_err(io::Error::other(
+            "the evidence changed while it was being imported",
+        )));
     }
     let details = serde_json::json!({
-        "original_path": original_path,
+        "original_path": origin.original_path,
         "size": expected.size,
         "sha256": expected.sha256,
         "sha1": expected.sha1,
         "md5": expected.md5,
         "chunks": seq,
+        "container_sha256": origin.container_sha256,
     });
     tx.insert_custody(
         evidence_id,

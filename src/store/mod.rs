@@ -747,6 +747,24 @@ impl<'c> Tx<'c> {
         Ok(())
     }
 
+    /// Starts a savepoint inside the transaction (one per imported item).
+    pub fn savepoint(&self) -> Result<()> {
+        self.0.execute_batch("SAVEPOINT item")?;
+        Ok(())
+    }
+
+    /// Keeps what was written since [`Tx::savepoint`].
+    pub fn release(&self) -> Result<()> {
+        self.0.execute_batch("RELEASE item")?;
+        Ok(())
+    }
+
+    /// Undoes what was written since [`Tx::savepoint`].
+    pub fn rollback_to(&self) -> Result<()> {
+        self.0.execute_batch("ROLLBACK TO item; RELEASE item")?;
+        Ok(())
+    }
+
     fn touch(&self, at: Micros) -> Result<()> {
         self.0
             .execute("UPDATE case_meta SET updated_at = ?1 WHERE id = 1", [at])?;
