@@ -157,3 +157,48 @@ pub fn event_detail(case: &Case, id: i64) -> Result<EventDetail> {
         attrs: serde_json::from_str(&record.attrs)?,
     })
 }
+
+/// One import issue as shown to a user: where, why, and the raw line.
+#[derive(Debug, Clone, Serialize)]
+pub struct IssueInfo {
+    pub id: i64,
+    pub evidence_id: i64,
+    pub evidence_name: String,
+    pub locator: String,
+    pub reason: String,
+    /// The raw record (invalid UTF-8 shown as U+FFFD; the bytes stay in the case).
+    pub raw: String,
+}
+
+/// A page of import issues, optionally of one evidence item.
+#[derive(Debug, Clone, Serialize)]
+pub struct IssuePage {
+    pub total: u64,
+    pub offset: u64,
+    pub issues: Vec<IssueInfo>,
+}
+
+/// Reads a page of import issues in the order they were found.
+pub fn issues(case: &Case, evidence_id: Option<i64>, offset: u64, limit: u64) -> Result<IssuePage> {
+    let names: std::collections::HashMap<i64, String> = case
+        .evidence()?
+        .into_iter()
+        .map(|e| (e.id, e.file_name))
+        .collect();
+    let (total, rows) = case.issue_page(evidence_id, offset, limit)?;
+    Ok(IssuePage {
+        total,
+        offset,
+        issues: rows
+            .into_iter()
+            .map(|i| IssueInfo {
+                id: i.id,
+                evidence_id: i.evidence_id,
+                evidence_name: names.get(&i.evidence_id).cloned().unwrap_or_default(),
+                locator: i.locator,
+                reason: i.reason,
+                raw: String::from_utf8_lossy(&i.raw).into_owned(),
+            })
+            .collect(),
+    })
+}

@@ -533,6 +533,41 @@ impl Case {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// A page of import issues (of one evidence item, or all), with their total.
+    pub fn issue_page(
+        &self,
+        evidence_id: Option<i64>,
+        offset: u64,
+        limit: u64,
+    ) -> Result<(u64, Vec<IssueRow>)> {
+        let total: i64 = self.conn.query_row(
+            "SELECT count(*) FROM import_issue WHERE ?1 IS NULL OR evidence_id = ?1",
+            [evidence_id],
+            |r| r.get(0),
+        )?;
+        let mut stmt = self.conn.prepare(
+            "SELECT id, evidence_id, locator, reason, raw FROM import_issue \
+             WHERE ?1 IS NULL OR evidence_id = ?1 ORDER BY id LIMIT ?2 OFFSET ?3",
+        )?;
+        let rows = stmt.query_map(
+            params![
+                evidence_id,
+                limit.min(i64::MAX as u64) as i64,
+                offset.min(i64::MAX as u64) as i64
+            ],
+            |r| {
+                Ok(IssueRow {
+                    id: r.get(0)?,
+                    evidence_id: r.get(1)?,
+                    locator: r.get(2)?,
+                    reason: r.get(3)?,
+                    raw: r.get(4)?,
+                })
+            },
+        )?;
+        Ok((total as u64, rows.collect::<rusqlite::Result<_>>()?))
+    }
+
     /// Calls `f` with every import issue, in id order.
     pub fn for_each_issue(&self, mut f: impl FnMut(&IssueRow) -> Result<()>) -> Result<()> {
         let mut stmt = self.conn.prepare(

@@ -1,0 +1,132 @@
+//! Import throughput and memory: generates a log file of a given size, imports it into a
+//! fresh case (hash, store the evidence bytes, parse, normalise, insert, commit) and
+//! prints events per second and the process's peak resident memory.
+//!
+//! ```text
+//! cargo bench --bench import -- syslog 1000000
+//! cargo bench --bench import -- syslog 10000000      # about 1 GB of input
+//! ```
+//! Run each size in its own process: peak memory (VmHWM) only ever grows.
+
+use std::io::{BufWriter, Write};
+use std::ops::ControlFlow;
+use std::path::Path;
+use std::time::Instant;
+
+use tideline::ingest::{import_paths, ImportOptions};
+use tideline::Case;
+
+/// A small deterministic generator (xorshift), so every run writes the same file.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+const USERS: [&str; 8] = [
+    "root", "admin", "oracle", "test", "deploy", "alice", "bob", "ubuntu",
+];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// An auth.log-like mix: sshd failures and logins, PAM, CRON, sudo, kernel firewall.
+fn write_syslog(path: &Path, lines: u64) -> std::io::Result<()> {
+    let mut out = BufWriter::with_capacity(1 << 20, std::fs::File::create(path)?);
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut t: u64 = 0; // seconds since Jan 1, 00:00:00
+    for _ in 0..lines {
+        t += rng.below(3);
+        let day = (t / 86_400) % 360;
+        let (month, dom) = (MONTHS[(day / 30) as usize], day % 30 + 1);
+        let (h, m, s) = ((t / 3600) % 24, (t / 60) % 60, t % 60);
+        let pid = 1000 + rng.below(60_000);
+        let ip = format!(
+            "{}.{}.{}.{}",
+            11 + rng.below(200),
+            rng.below(256),
+            rng.below(256),
+            1 + rng.below(254)
+        );
+        let user = USERS[rng.below(USERS.len() as u64) as usize];
+        write!(
+            out,
+            "{month} {dom:>2} {h:02}:{m:02}:{s:02} host-{:02} ",
+            rng.below(20)
+        )?;
+        match rng.below(10) {
+            0..=3 => writeln!(out, "sshd[{pid}]: Failed password for invalid user {user} from {ip} port {} ssh2", 1024 + rng.below(60_000))?,
+            4 => writeln!(out, "sshd[{pid}]: Accepted publickey for {user} from {ip} port {} ssh2: ED25519 SHA256:Lk2p9Qm4Yt7Hc1rVx8Zf3Ns6Bw0Ge5Ju2Da9Ko4Tq1", 1024 + rng.below(60_000))?,
+            5 => writeln!(out, "sshd[{pid}]: pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost={ip}  user={user}")?,
+            6 => writeln!(out, "CRON[{pid}]: pam_unix(cron:session): session opened for user {user}(uid=0) by (uid=0)")?,
+            7 => writeln!(out, "sudo:   {user} : TTY=pts/{} ; PWD=/home/{user} ; USER=root ; COMMAND=/usr/bin/systemctl restart nginx", rng.below(9))?,
+            8 => writeln!(out, "kernel: [{}.{:06}] [UFW BLOCK] IN=eth0 OUT= MAC=52:54:00:1e:0a:01 SRC={ip} DST=10.0.0.5 LEN=60 TOS=0x00 PROTO=TCP SPT={} DPT=22", t, rng.below(1_000_000), 1024 + rng.below(60_000))?,
+            _ => writeln!(out, "systemd[1]: Started session-{pid}.scope - Session {pid} of User {user}.")?,
+        }
+    }
+    out.flush()
+}
+
+fn peak_rss_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let format = args.first().map(String::as_str).unwrap_or("syslog");
+    let lines: u64 = args
+        .get(1)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1_000_000);
+    let dir = tempfile::tempdir_in(
+        std::env::var_os("TIDELINE_BENCH_DIR").unwrap_or_else(|| std::env::temp_dir().into()),
+    )
+    .expect("temp dir");
+    let input = dir.path().join(format!("{format}.log"));
+    match format {
+        "syslog" => write_syslog(&input, lines).expect("write input"),
+        other => panic!("unknown benchmark format {other} (syslog)"),
+    }
+    let bytes = std::fs::metadata(&input).expect("input").len();
+    let mut case =
+        Case::create(&dir.path().join("bench.tideline"), "bench", "bench").expect("case");
+    let opts = ImportOptions {
+        year: Some(2026),
+        ..Default::default()
+    };
+    let rss_before = peak_rss_mib();
+    let start = Instant::now();
+    let report = import_paths(&mut case, &[input], &opts, &mut |_| {
+        ControlFlow::Continue(())
+    })
+    .expect("import");
+    let secs = start.elapsed().as_secs_f64();
+    let s = &report.imported[0];
+    assert_eq!(s.events + s.issues, lines, "every line accounted for");
+    let case_bytes = std::fs::metadata(case.path()).map(|m| m.len()).unwrap_or(0);
+    println!(
+        "import {format}: {lines} lines, {:.1} MB in {secs:.2} s = {:.0} events/s, {:.1} MB/s; peak RSS {:.0} MiB (before import {:.0} MiB); case file {:.1} MB",
+        bytes as f64 / 1e6,
+        s.events as f64 / secs,
+        bytes as f64 / 1e6 / secs,
+        peak_rss_mib(),
+        rss_before,
+        case_bytes as f64 / 1e6,
+    );
+}
