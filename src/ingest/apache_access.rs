@@ -17,8 +17,8 @@
 //! - Tomcat writes `[01/Jan/1970:03:00:00 +0300]` (the epoch, in its zone) when it never
 //!   read a request; that placeholder is no time, so the event has `ts: None`
 //!   (`missing`), keeps the text in `ts_source` and says why in `attrs.time_note`.
-//! - Control bytes (NUL, TLS bytes) and invalid UTF-8 are shown as `\xNN` in the message
-//!   and attrs, as Apache itself escapes them; `raw` keeps the original bytes.
+//! - Control bytes (NUL, TLS bytes) and bytes that are not UTF-8 are shown as `\xNN` in
+//!   the message and attrs, as Apache and nginx escape them; `raw` keeps the original bytes.
 //!
 //! Stamps carry their offset, so times are exact. Columns: `src_ip` = the client (when it
 //! is an address; a host name goes to `attrs.client`), `user` = the authenticated user,
@@ -255,18 +255,24 @@ fn parse_line(line: &[u8]) -> std::result::Result<AccessLine<'_>, &'static str> 
     Ok(access)
 }
 
-/// Text for display: invalid UTF-8 replaced, control bytes written `\xNN`.
+/// Text for display: control bytes and bytes that are not UTF-8 written `\xNN`, as
+/// Apache and nginx escape them in their own logs.
 fn shown(b: &[u8]) -> String {
     if b.iter().all(|&c| (0x20..0x7f).contains(&c)) {
-        // Printable ASCII: the common case, taken without re-checking.
+        // Printable ASCII: the common case.
         return String::from_utf8_lossy(b).into_owned();
     }
     let mut out = String::with_capacity(b.len() + 8);
-    for c in String::from_utf8_lossy(b).chars() {
-        if c.is_control() {
-            out.push_str(&format!("\\x{:02x}", c as u32));
-        } else {
-            out.push(c);
+    for chunk in b.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            if c.is_control() {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            } else {
+                out.push(c);
+            }
+        }
+        for byte in chunk.invalid() {
+            out.push_str(&format!("\\x{byte:02x}"));
         }
     }
     out
@@ -278,20 +284,34 @@ fn is_method(b: &[u8]) -> bool {
             .all(|&c| c.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&c))
 }
 
-/// `METHOD target [HTTP/x]`: the method, target and protocol when the request has that shape.
-fn split_request(req: &[u8]) -> Option<(&[u8], &[u8], Option<&[u8]>)> {
+/// A request line of the shape `METHOD target [HTTP/x]`.
+struct Request<'a> {
+    method: &'a [u8],
+    target: &'a [u8],
+    protocol: Option<&'a [u8]>,
+}
+
+fn split_request(req: &[u8]) -> Option<Request<'_>> {
     let sp = req.iter().position(|&c| c == b' ')?;
     let (method, rest) = (&req[..sp], &req[sp + 1..]);
     if !is_method(method) || rest.is_empty() {
         return None;
     }
     if let Some(last) = rest.iter().rposition(|&c| c == b' ') {
-        let proto = &rest[last + 1..];
-        if proto.starts_with(b"HTTP/") {
-            return Some((method, &rest[..last], Some(proto)));
+        let protocol = &rest[last + 1..];
+        if protocol.starts_with(b"HTTP/") {
+            return Some(Request {
+                method,
+                target: &rest[..last],
+                protocol: Some(protocol),
+            });
         }
     }
-    Some((method, rest, None))
+    Some(Request {
+        method,
+        target: rest,
+        protocol: None,
+    })
 }
 
 fn dash(b: &[u8]) -> Option<&[u8]> {
@@ -326,10 +346,10 @@ fn event_of(l: &AccessLine<'_>) -> Event {
     let request = shown(l.request);
     let mut action = None;
     match split_request(l.request) {
-        Some((method, path, proto)) => {
-            action = Some(shown(method));
-            attrs.insert("path".into(), shown(path).into());
-            if let Some(p) = proto {
+        Some(r) => {
+            action = Some(shown(r.method));
+            attrs.insert("path".into(), shown(r.target).into());
+            if let Some(p) = r.protocol {
                 attrs.insert("protocol".into(), shown(p).into());
             }
         }
@@ -507,7 +527,7 @@ mod tests {
         assert_eq!(e.action, None);
         assert_eq!(
             e.attrs["request"],
-            "\\x16\\x03\\x01\\x02\\x00\\x01\\x00\\x01\u{fffd}\\x03\\x03r>[ "
+            "\\x16\\x03\\x01\\x02\\x00\\x01\\x00\\x01\\xfc\\x03\\x03r>[ "
         );
         assert_eq!(
             e.message,
