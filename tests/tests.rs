@@ -3,6 +3,8 @@
 mod util;
 
 mod cli;
+mod journal;
 mod report;
 mod seal;
 mod syslog;
+mod web;
