@@ -4,6 +4,8 @@ mod util;
 
 mod cli;
 mod containers;
+mod journal;
 mod report;
 mod seal;
 mod syslog;
+mod web;

@@ -4,7 +4,7 @@
 
 use std::io::BufRead;
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Offset, TimeZone, Utc};
 use serde_json::{Map, Value};
 
 use super::lines::{LineInfo, LineReader};
@@ -148,6 +148,18 @@ pub fn epoch_micros(n: f64) -> Option<Micros> {
         n
     };
     (micros < 9.2e18).then(|| micros.round() as Micros)
+}
+
+/// A zone-less local time read in `tz`, as UTC microseconds. An ambiguous local time (the
+/// hour repeated when daylight saving ends) is read as the earlier one; a local time skipped
+/// when it starts is read with the offset in force just before the change.
+pub fn local_to_utc(tz: chrono_tz::Tz, ndt: NaiveDateTime) -> Micros {
+    let offset = match tz.offset_from_local_datetime(&ndt) {
+        chrono::LocalResult::Single(o) => o.fix(),
+        chrono::LocalResult::Ambiguous(earliest, _) => earliest.fix(),
+        chrono::LocalResult::None => tz.offset_from_utc_datetime(&ndt).fix(),
+    };
+    (ndt - offset).and_utc().timestamp_micros()
 }
 
 #[cfg(test)]

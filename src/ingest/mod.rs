@@ -7,9 +7,12 @@
 //! reports progress; cancelling or failing rolls everything back, so the case is left
 //! exactly as it was.
 
+mod apache_access;
+mod apache_error;
 mod auth;
 pub(crate) mod common;
 mod driver;
+mod journal_json;
 pub mod lines;
 mod source;
 mod syslog;
@@ -44,15 +47,26 @@ pub trait Parser {
 /// The formats Tideline reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
+    ApacheAccess,
+    ApacheError,
+    JournalJson,
     Syslog,
 }
 
 impl Format {
-    pub const ALL: &'static [Format] = &[Format::Syslog];
+    pub const ALL: &'static [Format] = &[
+        Format::ApacheAccess,
+        Format::ApacheError,
+        Format::JournalJson,
+        Format::Syslog,
+    ];
 
     /// The name used in `--format`, in the `source` column and in reports.
     pub fn name(self) -> &'static str {
         match self {
+            Format::ApacheAccess => "apache_access",
+            Format::ApacheError => "apache_error",
+            Format::JournalJson => "journal_json",
             Format::Syslog => "syslog",
         }
     }
@@ -60,6 +74,17 @@ impl Format {
     /// One line for `tideline formats`.
     pub fn description(self) -> &'static str {
         match self {
+            Format::ApacheAccess => {
+                "apache_access: Apache/nginx/Tomcat access logs, common and combined \
+                 (and vhost_combined), with the zone offset of each line"
+            }
+            Format::ApacheError => {
+                "apache_error: Apache httpd error logs, 2.2 ([time] [level] msg) and 2.4 \
+                 ([time] [module:level] [pid:tid] [client]); zone-less, read in --tz"
+            }
+            Format::JournalJson => {
+                "journal_json: the systemd journal as `journalctl -o json` writes it"
+            }
             Format::Syslog => {
                 "syslog: RFC 3164 (auth.log, messages, secure; year-less), RFC 5424, \
                  and rsyslog's RFC 3339 high-precision lines"
@@ -78,12 +103,18 @@ impl Format {
     /// Whether the first bytes of a file look like this format.
     pub fn sniff(self, head: &[u8]) -> bool {
         match self {
+            Format::ApacheAccess => apache_access::sniff(head),
+            Format::ApacheError => apache_error::sniff(head),
+            Format::JournalJson => journal_json::sniff(head),
             Format::Syslog => syslog::sniff(head),
         }
     }
 
     fn parser(self, file: &FileContext, opts: &ImportOptions) -> Box<dyn Parser> {
         match self {
+            Format::ApacheAccess => Box::new(apache_access::ApacheAccessParser::new(file, opts)),
+            Format::ApacheError => Box::new(apache_error::ApacheErrorParser::new(file, opts)),
+            Format::JournalJson => Box::new(journal_json::JournalJsonParser::new(file, opts)),
             Format::Syslog => Box::new(syslog::SyslogParser::new(file, opts)),
         }
     }

@@ -14,7 +14,7 @@
 
 use std::io::BufRead;
 
-use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use serde_json::Value;
 
 use super::lines::LineReader;
@@ -25,7 +25,8 @@ use crate::event::{Event, TsQuality};
 use crate::time::Micros;
 
 const SOURCE: &str = "syslog";
-const SEVERITIES: [&str; 8] = [
+/// Syslog severity names by number (also used by the journal).
+pub(super) const SEVERITIES: [&str; 8] = [
     "emerg", "alert", "crit", "err", "warning", "notice", "info", "debug",
 ];
 const FACILITIES: [&str; 24] = [
@@ -407,14 +408,7 @@ impl SyslogParser {
     }
 
     fn local_to_utc(&self, ndt: NaiveDateTime) -> Micros {
-        let offset = match self.tz.offset_from_local_datetime(&ndt) {
-            chrono::LocalResult::Single(o) => o.fix(),
-            chrono::LocalResult::Ambiguous(earliest, _) => earliest.fix(),
-            // A local time skipped by a daylight-saving change: read it with the offset
-            // in force just before the change.
-            chrono::LocalResult::None => self.tz.offset_from_utc_datetime(&ndt).fix(),
-        };
-        (ndt - offset).and_utc().timestamp_micros()
+        common::local_to_utc(self.tz, ndt)
     }
 
     fn event_of(&mut self, line: &Line<'_>) -> Result<Event, String> {
