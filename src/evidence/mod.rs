@@ -196,7 +196,8 @@ pub fn register(
     // between the two reads, the import stops rather than keep bytes that do not match
     // the recorded hash.
     let mut input = open().map_err(io_err)?;
-    let mut hasher = MultiHasher::default();
+    let mut hasher = Sha256::new();
+    let mut size = 0u64;
     let mut chunk = vec![0u8; CHUNK_SIZE];
     let mut seq = 0i64;
     loop {
@@ -206,13 +207,14 @@ pub fn register(
         }
         let bytes = &chunk[..n];
         hasher.update(bytes);
+        size += n as u64;
         let mut enc = ZlibEncoder::new(Vec::with_capacity(n / 4), Compression::fast());
         enc.write_all(bytes).map_err(io_err)?;
         let data = enc.finish().map_err(io_err)?;
         tx.insert_chunk(evidence_id, seq, n as i64, &sha256_hex(bytes), &data)?;
         seq += 1;
     }
-    if hasher.finish() != expected {
+    if size != expected.size || hex::encode(hasher.finalize()) != expected.sha256 {
         return Err(io_err(io::Error::other(
             "the evidence changed while it was being imported",
         )));
