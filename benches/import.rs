@@ -5,6 +5,7 @@
 //! ```text
 //! cargo bench --bench import -- syslog 1000000
 //! cargo bench --bench import -- syslog 10000000      # about 1 GB of input
+//! cargo bench --bench import -- access 1000000       # nginx combined access log
 //! ```
 //! Run each size in its own process: peak memory (VmHWM) only ever grows.
 
@@ -75,6 +76,41 @@ fn write_syslog(path: &Path, lines: u64) -> std::io::Result<()> {
     out.flush()
 }
 
+const PATHS: [&str; 8] = ["/", "/index.php", "/wp-login.php", "/static/app.js", "/api/v1/orders?id=", "/feed.xml", "/images/logo.png", "/admin/"];
+const AGENTS: [&str; 4] = [
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36",
+    "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+    "curl/8.5.0",
+    "python-requests/2.31.0",
+];
+
+/// An nginx combined access log.
+fn write_access(path: &Path, lines: u64) -> std::io::Result<()> {
+    let mut out = BufWriter::with_capacity(1 << 20, std::fs::File::create(path)?);
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    let mut t: u64 = 0;
+    for _ in 0..lines {
+        t += rng.below(2);
+        let day = (t / 86_400) % 28 + 1;
+        let (h, m, s) = ((t / 3600) % 24, (t / 60) % 60, t % 60);
+        let status = [200, 200, 200, 304, 404, 301, 500][rng.below(7) as usize];
+        writeln!(
+            out,
+            "{}.{}.{}.{} - - [{day:02}/Mar/2026:{h:02}:{m:02}:{s:02} +0000] \"{} {}{} HTTP/1.1\" {status} {} \"https://shop.example/\" \"{}\"",
+            11 + rng.below(200),
+            rng.below(256),
+            rng.below(256),
+            1 + rng.below(254),
+            if rng.below(5) == 0 { "POST" } else { "GET" },
+            PATHS[rng.below(PATHS.len() as u64) as usize],
+            rng.below(100_000),
+            rng.below(50_000),
+            AGENTS[rng.below(AGENTS.len() as u64) as usize],
+        )?;
+    }
+    out.flush()
+}
+
 fn peak_rss_mib() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     status
@@ -101,7 +137,8 @@ fn main() {
     let input = dir.path().join(format!("{format}.log"));
     match format {
         "syslog" => write_syslog(&input, lines).expect("write input"),
-        other => panic!("unknown benchmark format {other} (syslog)"),
+        "access" => write_access(&input, lines).expect("write input"),
+        other => panic!("unknown benchmark format {other} (syslog, access)"),
     }
     let bytes = std::fs::metadata(&input).expect("input").len();
     let mut case =
