@@ -8,9 +8,11 @@
 //! exactly as it was.
 
 mod auth;
+mod cloudtrail;
 pub(crate) mod common;
 pub mod lines;
 mod syslog;
+mod zeek;
 
 use std::cell::Cell;
 use std::fs::File;
@@ -51,15 +53,19 @@ pub trait Parser {
 /// The formats Tideline reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
+    CloudTrail,
+    Zeek,
     Syslog,
 }
 
 impl Format {
-    pub const ALL: &'static [Format] = &[Format::Syslog];
+    pub const ALL: &'static [Format] = &[Format::CloudTrail, Format::Zeek, Format::Syslog];
 
     /// The name used in `--format`, in the `source` column and in reports.
     pub fn name(self) -> &'static str {
         match self {
+            Format::CloudTrail => "cloudtrail",
+            Format::Zeek => "zeek",
             Format::Syslog => "syslog",
         }
     }
@@ -67,6 +73,14 @@ impl Format {
     /// One line for `tideline formats`.
     pub fn description(self) -> &'static str {
         match self {
+            Format::CloudTrail => {
+                "cloudtrail: AWS CloudTrail, the S3 delivery file ({\"Records\": [...]}) or one \
+                 record per line"
+            }
+            Format::Zeek => {
+                "zeek: Zeek logs, TSV with #fields header or JSON lines (source zeek_conn, \
+                 zeek_dns, ... per log type)"
+            }
             Format::Syslog => {
                 "syslog: RFC 3164 (auth.log, messages, secure; year-less), RFC 5424, \
                  and rsyslog's RFC 3339 high-precision lines"
@@ -85,12 +99,16 @@ impl Format {
     /// Whether the first bytes of a file look like this format.
     pub fn sniff(self, head: &[u8]) -> bool {
         match self {
+            Format::CloudTrail => cloudtrail::sniff(head),
+            Format::Zeek => zeek::sniff(head),
             Format::Syslog => syslog::sniff(head),
         }
     }
 
     fn parser(self, file: &FileContext, opts: &ImportOptions) -> Box<dyn Parser> {
         match self {
+            Format::CloudTrail => Box::new(cloudtrail::CloudTrailParser::new(file, opts)),
+            Format::Zeek => Box::new(zeek::ZeekParser::new(file, opts)),
             Format::Syslog => Box::new(syslog::SyslogParser::new(file, opts)),
         }
     }
