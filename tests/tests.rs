@@ -3,6 +3,8 @@
 mod util;
 
 mod cli;
+mod cloudtrail;
 mod report;
 mod seal;
 mod syslog;
+mod zeek;

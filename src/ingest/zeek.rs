@@ -145,7 +145,9 @@ fn epoch_decimal_micros(t: &str) -> Option<Micros> {
     if int.is_empty() || int.len() > 12 || !digits(int) || !digits(frac) {
         // An exponent or a sign: rare, read through a float.
         let f: f64 = t.parse().ok()?;
-        return (f.is_finite() && f >= 0.0 && f < 9e12).then(|| (f * 1e6).round() as Micros);
+        return (0.0..9e12)
+            .contains(&f)
+            .then(|| (f * 1e6).round() as Micros);
     }
     let mut micros: i64 = 0;
     for i in 0..6 {
@@ -322,22 +324,56 @@ impl Header {
     }
 }
 
-/// A field under Zeek's dotted name or the underscored one.
-fn field<'m>(
-    map: &'m Map<String, Value>,
-    dotted: &'static str,
-) -> Option<(&'static str, &'m Value)> {
-    if let Some(v) = map.get(dotted) {
-        return Some((dotted, v));
+/// A field under Zeek's dotted name (`id.orig_h`) or the underscored one (`id_orig_h`),
+/// with the name the record uses.
+fn field<'m>(map: &'m Map<String, Value>, dotted: &str) -> Option<(&'m str, &'m Value)> {
+    if let Some((k, v)) = map.get_key_value(dotted) {
+        return Some((k.as_str(), v));
     }
-    let underscored = match dotted {
-        "id.orig_h" => "id_orig_h",
-        "id.orig_p" => "id_orig_p",
-        "id.resp_h" => "id_resp_h",
-        "id.resp_p" => "id_resp_p",
-        _ => return None,
-    };
-    map.get(underscored).map(|v| (underscored, v))
+    if !dotted.contains('.') {
+        return None;
+    }
+    map.get_key_value(&dotted.replace('.', "_"))
+        .map(|(k, v)| (k.as_str(), v))
+}
+
+/// The fields that say most about a record of a log type, for its message.
+fn main_fields(kind: &str) -> &'static [&'static str] {
+    match kind {
+        "files" => &[
+            "source",
+            "mime_type",
+            "filename",
+            "seen_bytes",
+            "md5",
+            "sha1",
+        ],
+        "ssl" => &["version", "server_name", "validation_status", "subject"],
+        "x509" => &[
+            "certificate.subject",
+            "certificate.issuer",
+            "certificate.serial",
+        ],
+        "dce_rpc" => &["endpoint", "operation", "named_pipe"],
+        "smb_mapping" => &["path", "share_type", "service"],
+        "smb_files" => &["action", "path", "name", "size"],
+        "dpd" => &["proto", "analyzer", "failure_reason"],
+        "pe" => &["machine", "os", "subsystem", "is_exe", "is_64bit"],
+        "kerberos" => &["request_type", "client", "service", "success", "error_msg"],
+        "ntlm" => &[
+            "domainname",
+            "username",
+            "hostname",
+            "server_nb_computer_name",
+            "success",
+        ],
+        "ssh" => &["version", "auth_success", "client", "server"],
+        "ftp" => &["user", "command", "arg", "reply_code", "reply_msg"],
+        "smtp" => &["mailfrom", "rcptto", "subject", "last_reply"],
+        "rdp" => &["cookie", "result", "security_protocol"],
+        "dhcp" => &["client_addr", "host_name", "assigned_addr", "msg_types"],
+        _ => &[],
+    }
 }
 
 /// A value as one line of text: arrays joined by commas.
@@ -350,7 +386,7 @@ fn show(v: &Value) -> Option<String> {
     }
 }
 
-fn get(map: &Map<String, Value>, key: &'static str) -> Option<String> {
+fn get(map: &Map<String, Value>, key: &str) -> Option<String> {
     field(map, key)
         .and_then(|(_, v)| show(v))
         .filter(|s| !s.is_empty())
@@ -369,11 +405,34 @@ fn endpoint(addr: &str, port: Option<String>) -> String {
     }
 }
 
-/// Seconds, to the millisecond, without trailing zeros: `1.2 s`, `0.002 s`.
+/// Seconds, to the millisecond (to the microsecond below one), without trailing zeros:
+/// `1.2 s`, `0.002 s`, `0.000012 s`.
 fn seconds(d: f64) -> String {
-    let t = format!("{d:.3}");
+    let t = if d > 0.0 && d < 0.001 {
+        format!("{d:.6}")
+    } else {
+        format!("{d:.3}")
+    };
     let t = t.trim_end_matches('0').trim_end_matches('.');
     format!("{t} s")
+}
+
+/// The message kept to one line: control characters (an unescaped `\x0a` in a DNS
+/// query, say) are written as Zeek writes them, `\xHH`.
+fn one_line(message: String) -> String {
+    if !message.chars().any(char::is_control) {
+        return message;
+    }
+    message
+        .chars()
+        .map(|c| {
+            if c.is_control() {
+                format!("\\x{:02x}", u32::from(c))
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// Fields a generic message leaves out: the time, ids and pipeline keys.
@@ -457,7 +516,7 @@ fn event_of(
         None => (None, TsQuality::missing()),
     };
     let mut used: Vec<&str> = vec!["ts", "_path", "@stream", "@system"];
-    let mut take_ip = |keys: [&'static str; 2]| {
+    let mut take_ip = |keys: [&str; 2]| {
         keys.iter().find_map(|k| {
             let (name, v) = field(&map, k)?;
             let s = v.as_str().filter(|s| !s.is_empty())?;
@@ -469,7 +528,7 @@ fn event_of(
     let dst_ip = take_ip(["id.resp_h", "dst"]);
 
     let kind = path.unwrap_or("");
-    let text = |k: &'static str| get(&map, k);
+    let text = |k: &str| get(&map, k);
     let from = src_ip
         .as_deref()
         .map(|a| endpoint(a, text("id.orig_p").or_else(|| text("src_p"))));
@@ -561,19 +620,27 @@ fn event_of(
         _ => {}
     }
     let message = message.filter(|m| !m.is_empty()).unwrap_or_else(|| {
-        // The main fields: the flow, then the first scalar fields in the log's order.
+        // The flow, then the main fields of the log type as `name=value`; for other
+        // types the first scalar fields (in name order).
+        let pair = |(k, v): (&str, &Value)| -> Option<String> {
+            let s = show(v).filter(|s| !s.is_empty())?;
+            Some(format!("{k}={}", s.chars().take(100).collect::<String>()))
+        };
         let mut parts: Vec<String> = flow.into_iter().collect();
-        parts.extend(
-            map.iter()
-                .filter(|(k, v)| !is_plumbing(k) && !used.contains(&k.as_str()) && !v.is_array())
-                .filter(|(k, _)| !matches!(k.as_str(), "src_p" | "p"))
-                .filter_map(|(k, v)| {
-                    let s = show(v)?;
-                    let s: String = s.chars().take(100).collect();
-                    Some(format!("{k}={s}"))
-                })
-                .take(6),
-        );
+        let main = main_fields(kind);
+        if main.is_empty() {
+            parts.extend(
+                map.iter()
+                    .filter(|(k, v)| {
+                        !is_plumbing(k) && !used.contains(&k.as_str()) && !v.is_array()
+                    })
+                    .filter(|(k, _)| !matches!(k.as_str(), "src_p" | "p"))
+                    .filter_map(|(k, v)| pair((k, v)))
+                    .take(6),
+            );
+        } else {
+            parts.extend(main.iter().filter_map(|k| field(&map, k)).filter_map(pair));
+        }
         if parts.is_empty() {
             format!("zeek {kind} record")
         } else {
@@ -594,7 +661,7 @@ fn event_of(
         event_code,
         action,
         severity: None,
-        message,
+        message: one_line(message),
         raw: Vec::new(),
         attrs: attrs_except(&map, &used),
     })
