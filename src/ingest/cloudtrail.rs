@@ -38,7 +38,7 @@ use crate::event::{Event, ImportIssue, TsQuality};
 const SOURCE: &str = "cloudtrail";
 /// The most bytes one record of a delivery file may take (CloudTrail's own records stay
 /// far below this); past it the rest of the file is not read.
-pub const MAX_RECORD: usize = 16 << 20;
+const MAX_RECORD: usize = 16 << 20;
 /// How many bytes of a record that could not be read are kept as its raw text.
 const MAX_RAW: usize = 1 << 20;
 const HEAD: usize = 64 * 1024;
@@ -605,6 +605,21 @@ mod tests {
         assert_eq!(got.events[0].ts, None);
         assert_eq!(got.events[0].ts_quality, TsQuality::missing());
         assert!(!got.events[0].attrs.contains_key("time_field"));
+    }
+
+    #[test]
+    fn a_record_past_the_size_cap_stops_the_reading_with_an_issue() {
+        let huge = format!("{{\"eventName\":\"{}\"}}", "a".repeat(MAX_RECORD));
+        let doc = format!("{{\"Records\":[{},{huge},{}]}}", record("A"), record("B"));
+        let got = run(doc.as_bytes());
+        assert_eq!(got.events.len(), 1);
+        assert_eq!(got.issues.len(), 1);
+        assert_eq!(got.issues[0].locator, "record 2");
+        assert_eq!(
+            got.issues[0].reason,
+            "a record larger than 16 MiB; the rest of the file is not read"
+        );
+        assert_eq!(got.issues[0].raw.len(), MAX_RAW);
     }
 
     #[test]
