@@ -3,9 +3,11 @@
 mod util;
 
 mod cli;
+mod cloudtrail;
 mod containers;
 mod journal;
 mod report;
 mod seal;
 mod syslog;
 mod web;
+mod zeek;

@@ -75,6 +75,34 @@ pub fn for_each_json_object(
     })
 }
 
+/// The first `max` non-blank lines of a file's first bytes, for sniffing: a UTF-8 byte
+/// order mark is dropped, and so is a last line the head may have cut short (one with no
+/// newline after it, unless it is the only line).
+pub fn head_lines(head: &[u8], max: usize) -> Vec<&[u8]> {
+    let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+    let mut lines: Vec<&[u8]> = head.split(|&b| b == b'\n').collect();
+    if lines.len() > 1 && !head.ends_with(b"\n") {
+        lines.pop();
+    }
+    lines
+        .into_iter()
+        .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
+        .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
+        .take(max)
+        .collect()
+}
+
+/// Whether most of the first 20 lines of `head` are JSON objects that `accept` likes:
+/// the sniffing rule of a JSON-lines format.
+pub fn sniff_json_lines(head: &[u8], accept: impl Fn(&Map<String, Value>) -> bool) -> bool {
+    let lines = head_lines(head, 20);
+    let ok = lines
+        .iter()
+        .filter(|l| matches!(serde_json::from_slice(l), Ok(Value::Object(m)) if accept(&m)))
+        .count();
+    !lines.is_empty() && ok * 2 > lines.len()
+}
+
 /// A string field, if present and not empty (numbers are given as text).
 pub fn text(map: &Map<String, Value>, key: &str) -> Option<String> {
     match map.get(key)? {

@@ -10,12 +10,14 @@
 mod apache_access;
 mod apache_error;
 mod auth;
+mod cloudtrail;
 pub(crate) mod common;
 mod driver;
 mod journal_json;
 pub mod lines;
 mod source;
 mod syslog;
+mod zeek;
 
 use std::io::BufRead;
 use std::path::PathBuf;
@@ -50,14 +52,18 @@ pub enum Format {
     ApacheAccess,
     ApacheError,
     JournalJson,
+    CloudTrail,
+    Zeek,
     Syslog,
 }
 
 impl Format {
     pub const ALL: &'static [Format] = &[
+        Format::CloudTrail,
+        Format::Zeek,
+        Format::JournalJson,
         Format::ApacheAccess,
         Format::ApacheError,
-        Format::JournalJson,
         Format::Syslog,
     ];
 
@@ -67,6 +73,8 @@ impl Format {
             Format::ApacheAccess => "apache_access",
             Format::ApacheError => "apache_error",
             Format::JournalJson => "journal_json",
+            Format::CloudTrail => "cloudtrail",
+            Format::Zeek => "zeek",
             Format::Syslog => "syslog",
         }
     }
@@ -84,6 +92,14 @@ impl Format {
             }
             Format::JournalJson => {
                 "journal_json: the systemd journal as `journalctl -o json` writes it"
+            }
+            Format::CloudTrail => {
+                "cloudtrail: AWS CloudTrail, the S3 delivery file ({\"Records\": [...]}) or one \
+                 record per line"
+            }
+            Format::Zeek => {
+                "zeek: Zeek logs, TSV with #fields header or JSON lines (source zeek_conn, \
+                 zeek_dns, ... per log type)"
             }
             Format::Syslog => {
                 "syslog: RFC 3164 (auth.log, messages, secure; year-less), RFC 5424, \
@@ -106,6 +122,8 @@ impl Format {
             Format::ApacheAccess => apache_access::sniff(head),
             Format::ApacheError => apache_error::sniff(head),
             Format::JournalJson => journal_json::sniff(head),
+            Format::CloudTrail => cloudtrail::sniff(head),
+            Format::Zeek => zeek::sniff(head),
             Format::Syslog => syslog::sniff(head),
         }
     }
@@ -115,6 +133,8 @@ impl Format {
             Format::ApacheAccess => Box::new(apache_access::ApacheAccessParser::new(file, opts)),
             Format::ApacheError => Box::new(apache_error::ApacheErrorParser::new(file, opts)),
             Format::JournalJson => Box::new(journal_json::JournalJsonParser::new(file, opts)),
+            Format::CloudTrail => Box::new(cloudtrail::CloudTrailParser::new(file, opts)),
+            Format::Zeek => Box::new(zeek::ZeekParser::new(file, opts)),
             Format::Syslog => Box::new(syslog::SyslogParser::new(file, opts)),
         }
     }
