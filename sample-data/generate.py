@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generate Tideline's bundled demo incident (synthetic syslog files).
+"""Generate Tideline's bundled demo incident (synthetic evidence files).
 
 Everything written by this script is synthetic and released under CC0.
 Python 3.11+, standard library only.  Deterministic: a fixed seed, no clock
@@ -17,6 +17,10 @@ Outputs (paths relative to sample-data/):
     incident-2026-03/bastion-01/malformed.log
     incident-2026-03/web-01/syslog
     incident-2026-03/db-01/auth.log
+    incident-2026-03/web-01/access.log        nginx combined, +0000
+    incident-2026-03/web-01/access-cet.log    nginx combined, +0100
+    incident-2026-03/aws/cloudtrail.json      CloudTrail delivery file
+    incident-2026-03/ws-alice/sysmon.jsonl    Windows events (NXLog/OTRF JSON)
     incident-2026-03/EXPECTED.md      facts for tests (computed from the files)
     incident-2026-03/expected.json    the same facts, machine-readable
     rollover/syslog-newyear.log
@@ -27,11 +31,13 @@ Outputs (paths relative to sample-data/):
 from __future__ import annotations
 
 import argparse
+import base64
 import hashlib
 import itertools
 import json
 import re
 import sys
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -1219,6 +1225,1368 @@ def rollover():
 
 
 # --------------------------------------------------------------------------
+# More evidence formats: nginx access logs (web-01), an AWS CloudTrail
+# delivery file and Windows events from alice's workstation.  They are built
+# after the syslog files, each from its own RNG stream, and they read what
+# they must agree with (alice's SSH sessions, the CI deploys, the nightly
+# backups) from the syslog events already built.  So adding them leaves
+# every byte of the syslog files as it was.
+# --------------------------------------------------------------------------
+
+F_ACCESS = f"{INC}/web-01/access.log"
+F_ACCESS_CET = f"{INC}/web-01/access-cet.log"
+F_TRAIL = f"{INC}/aws/cloudtrail.json"
+F_SYSMON = f"{INC}/ws-alice/sysmon.jsonl"
+EXTRA_FORMATS = {
+    F_ACCESS: "nginx combined access log (+0000)",
+    F_ACCESS_CET: "nginx combined access log (+0100)",
+    F_TRAIL: "AWS CloudTrail delivery file (JSON)",
+    F_SYSMON: "Windows events, NXLog/OTRF JSON lines",
+}
+
+CET = timezone(timedelta(hours=1))   # Europe/Berlin: CET until 29 March 2026
+NAT_IP = "198.51.100.20"             # the estate's public (NAT) address
+VPN_IP = "10.20.0.250"               # vpn-01, the WireGuard gateway
+SHOP = "https://shop.example.com"
+
+# The six syslog files are pinned by the tests; the generator refuses to
+# change them by accident.
+PINNED_SHA256 = {
+    f"{INC}/bastion-01/auth.log":
+        "c27ecf1953caa8f8ac9cb9946033ad745570f06634aaa9bf5b2d7f48824404ba",
+    f"{INC}/web-01/syslog":
+        "2743f4847f6c90090dfab73499fc13a43d4ad0769e9c92bfdb35432a02d808d2",
+    f"{INC}/db-01/auth.log":
+        "9cbcde57a5dec3974427365e9a8229e5f1c2b8086806ba9fceb1e2ad5e9d0e0e",
+    f"{INC}/bastion-01/messages-rfc5424.log":
+        "476d24a4691b381eb03bd55d9b8d8f5384a8ec3444af6389ed3b4d54cb0876e3",
+    f"{INC}/bastion-01/malformed.log":
+        "695494276d26bbaab74326b7baa274493071f9c6137bc26afd015cdd38a0decf",
+    "rollover/syslog-newyear.log":
+        "ceb301b16ccb5d2212eaa367a18cf43720b727f8b56e0626335a7f049eb81411",
+}
+
+
+@dataclass
+class Context:
+    alice_ssh: list    # (accepted, port, disconnect) of alice's bastion-01 logins
+    ci_reloads: list   # php8.2-fpm reloads on web-01 (the CI deploys)
+    backups: list      # (start, end) of db-01's nightly mysql-backup.sh
+
+
+def world_context() -> Context:
+    evs = sorted(EVENTS, key=lambda e: (e.sort_ts, e.order))
+    opened, alice = {}, []
+    for e in evs:
+        if e.file is F_BAUTH and e.args.get("ip") == ALICE_WS:
+            if e.fmt.startswith("Accepted"):
+                opened[e.args["port"]] = e.ts
+            elif e.fmt.startswith("Received disconnect"):
+                alice.append((opened.pop(e.args["port"]), e.args["port"], e.ts))
+    if opened:
+        raise SystemExit("alice has a bastion-01 session without a disconnect")
+    ci = [e.ts for e in evs
+          if e.file is F_WEB and e.fmt.startswith("Reloaded php8.2-fpm")]
+    backups = []
+    for e in evs:
+        if e.file is F_DB and "mysql-backup.sh" in str(e.args.get("cmd", "")):
+            end = next(x.ts for x in evs if x.file is F_DB and x.proc is e.proc
+                       and "session closed" in x.fmt)
+            backups.append((e.ts, end))
+    return Context(alice, ci, backups)
+
+
+# ---- nginx ---------------------------------------------------------------
+
+# nginx/1.22.1's built-in error pages (server_tokens on), in bytes
+NGX_301, NGX_400, NGX_401, NGX_403, NGX_404 = 169, 157, 179, 153, 153
+SF_404 = 2114          # the shop's own (Symfony) 404 page, gzipped
+SF_REDIRECT = 318      # a Symfony RedirectResponse body
+
+UA_BROWSERS = [
+    ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, "
+     "like Gecko) Chrome/145.0.0.0 Safari/537.36", 5),
+    ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, "
+     "like Gecko) Chrome/145.0.0.0 Safari/537.36 Edg/145.0.0.0", 2),
+    ("Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:148.0) Gecko/20100101 "
+     "Firefox/148.0", 2),
+    ("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 "
+     "(KHTML, like Gecko) Version/26.3 Safari/605.1.15", 2),
+    ("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 "
+     "(KHTML, like Gecko) Chrome/145.0.0.0 Safari/537.36", 1),
+    ("Mozilla/5.0 (iPhone; CPU iPhone OS 18_7 like Mac OS X) AppleWebKit/"
+     "605.1.15 (KHTML, like Gecko) Version/26.3 Mobile/15E148 Safari/604.1", 4),
+    ("Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like "
+     "Gecko) Chrome/145.0.0.0 Mobile Safari/537.36", 4),
+]
+UA_EDGE_WIN = UA_BROWSERS[1][0]
+UA_ATTACKER = "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0"
+UA_GOBUSTER = "gobuster/3.6"
+BOTS = [  # user agent, address maker, weight
+    ("Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+     lambda rng: f"2001:db8:f860:4801::{rng.randint(0x10, 0x9f):x}", 5),
+    ("Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)",
+     lambda rng: f"198.51.100.{rng.randint(210, 219)}", 3),
+    ("Mozilla/5.0 (compatible; AhrefsBot/7.0; +http://ahrefs.com/robot/)",
+     lambda rng: f"198.51.100.{rng.randint(230, 239)}", 2),
+]
+
+PRODUCTS = [  # slug, product-card image bytes
+    ("ethiopia-yirgacheffe-250g", 31822), ("colombia-huila-1kg", 29410),
+    ("kenya-nyeri-aa-250g", 33107), ("espresso-blend-casa-1kg", 27764),
+    ("decaf-swiss-water-250g", 25319), ("assam-breakfast-250g", 22871),
+    ("sencha-uji-100g", 24096), ("matcha-ceremonial-30g", 19743),
+    ("earl-grey-bergamot-100g", 23558), ("v60-dripper-ceramic", 18212),
+    ("aeropress-go", 21437), ("gooseneck-kettle-1l", 20985),
+    ("moka-pot-6-cup", 26630), ("burr-grinder-c40", 28401),
+    ("french-press-800ml", 22204), ("gift-box-discovery", 34528),
+]
+CATEGORIES = ["coffee", "tea", "brewing-gear", "gift-sets", "accessories"]
+SEARCHES = ["decaf", "french+press", "matcha", "ethiopia", "grinder", "gift",
+            "oolong", "kettle", "espresso", "sencha"]
+ASSETS = [("/build/runtime.2a8e1b7f.js", 1288), ("/build/app.5e7c1f2a.css", 9877),
+          ("/build/app.c04b9d31.js", 41502),
+          ("/build/images/logo.8a1b3c4d.svg", 3214)]
+PAGE_BYTES = {"home": 14230, "category": 12100, "product": 10650,
+              "search": 9400, "cart": 7720, "checkout": 9050, "payment": 8610,
+              "confirmation": 7340, "login": 5912, "account": 6880}
+# the shop's hours, UTC (customers are mostly in central Europe)
+HOUR_WEIGHT = [0.15, 0.1, 0.08, 0.08, 0.1, 0.2, 0.4, 0.7, 0.9, 1.0, 1.0, 1.1,
+               1.2, 1.1, 1.0, 1.0, 1.1, 1.2, 1.4, 1.5, 1.4, 1.1, 0.7, 0.35]
+
+GOBUSTER_WORDS = [
+    "_profiler", "admin", "administrator", "api", "app", "assets", "backup",
+    "backups", "bin", "build", "cache", "cart", "cgi-bin", "checkout",
+    "config", "console", "cron", "dashboard", "data", "database", "db",
+    "debug", "dev", "dump", "export", "files", "images", "img", "import",
+    "include", "includes", "install", "lib", "log", "login", "logs", "media",
+    "old", "panel", "phpinfo", "private", "public", "search", "server-status",
+    "setup", "shop", "sql", "src", "static", "storage", "system", "temp",
+    "test", "tmp", "upload", "uploads", "user", "users", "var", "vendor",
+    "web", "wp-admin", "wp-content", "wp-includes", "xmlrpc",
+]
+GOBUSTER_EXT = ["", ".php", ".bak", ".zip", ".sql"]
+# what the shop answers for the bare words that exist (everything else: 404)
+GOBUSTER_HITS = {"admin": (401, NGX_401), "build": (301, NGX_301),
+                 "media": (301, NGX_301), "cart": (200, PAGE_BYTES["cart"]),
+                 "checkout": (302, SF_REDIRECT),
+                 "login": (200, PAGE_BYTES["login"]),
+                 "search": (200, PAGE_BYTES["search"])}
+TLS_HELLO = (r"\x16\x03\x01\x02\x00\x01\x00\x01\xFC\x03\x03\x8C\x1E\xB7\x02"
+             r"\xD4\x9A\x11")
+
+
+def clf_time(ts: datetime, tz) -> str:
+    lt = ts.astimezone(tz)
+    return (f"{lt.day:02d}/{MONTHS[lt.month - 1]}/{lt.year}:"
+            f"{lt:%H:%M:%S} {lt:%z}")
+
+
+class AccessLog:
+    """Lines of one nginx access log (log_format combined), written in the
+    order the requests finished."""
+
+    def __init__(self, rel: str, tz):
+        self.rel, self.tz, self.rows = rel, tz, []
+
+    def add(self, ts, ip, req, status, size, ref="-", ua="-", user="-",
+            tags=()):
+        if isinstance(tags, str):
+            tags = (tags,)
+        self.rows.append((ts, len(self.rows),
+                          f'{ip} - {user} [{clf_time(ts, self.tz)}] "{req}" '
+                          f'{status} {size} "{ref}" "{ua}"', tuple(tags)))
+
+    def render(self):
+        rows = sorted(self.rows, key=lambda r: (r[0], r[1]))
+        tagged: dict[str, list] = {}
+        for n, r in enumerate(rows, 1):
+            for tg in r[3]:
+                tagged.setdefault(tg, []).append((self.rel, n))
+        return "\n".join(r[2] for r in rows) + "\n", tagged
+
+
+def page_bytes(rng, kind):
+    return PAGE_BYTES[kind] + rng.randint(-400, 400)
+
+
+def customer_ip(rng) -> str:
+    if rng.random() < 0.1:
+        return (f"2001:db8:{rng.randint(0x1000, 0x8fff):x}:"
+                f"{rng.randint(1, 0xffff):x}::{rng.randint(1, 0xffff):x}")
+    return f"198.{rng.choice([18, 19])}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"
+
+
+def pick(rng, weighted):
+    total = sum(w for *_, w in weighted)
+    x = rng.random() * total
+    for item in weighted:
+        x -= item[-1]
+        if x < 0:
+            return item
+    return weighted[-1]
+
+
+def shop_session(log, rng, t, ip, ua, seen_imgs, orders):
+    """One visit: a landing page with its assets, then a few more pages,
+    sometimes a cart and a checkout."""
+    proto = "HTTP/2.0"
+    returning = bool(seen_imgs)
+    ref = rng.choice(["-", "-", "-", "https://www.google.com/",
+                      "https://www.google.com/", "https://duckduckgo.com/",
+                      "https://www.bing.com/", "https://www.ecosia.org/"])
+    r = rng.random()
+    if r < 0.35:
+        kind, path, prod = "home", "/", None
+    elif r < 0.6:
+        kind, path, prod = "category", "/category/" + rng.choice(CATEGORIES), None
+    else:
+        prod = rng.choice(PRODUCTS)
+        kind, path = "product", "/product/" + prod[0]
+    pages = rng.choice([1, 1, 2, 2, 3, 3, 3, 4, 5, 6])
+    in_cart = False
+    for i in range(pages):
+        log.add(t, ip, f"GET {path} {proto}", 200, page_bytes(rng, kind), ref, ua)
+        url = SHOP + path
+        a = t
+        # hashed assets are cached for a year: only a first visit fetches
+        # them; the favicon is revalidated (304)
+        if i == 0 and not returning:
+            for asset, size in ASSETS:
+                a += sec(0.04 + rng.random() * 0.2)
+                log.add(a, ip, f"GET {asset} {proto}", 200, size, url, ua)
+            log.add(a + sec(0.3), ip, f"GET /favicon.ico {proto}", 200, 4286,
+                    url, ua)
+        elif i == 0:
+            log.add(a + sec(0.3), ip, f"GET /favicon.ico {proto}", 304, 0, url, ua)
+        if kind == "product":
+            imgs = [prod]
+        elif kind in ("home", "category", "search"):
+            imgs = rng.sample(PRODUCTS, 2)
+        else:
+            imgs = []
+        for slug, size in imgs:
+            a += sec(0.05 + rng.random() * 0.3)
+            if (slug, size) not in seen_imgs:
+                log.add(a, ip, f"GET /media/cache/product_card/{slug}.webp "
+                        f"{proto}", 200, size, url, ua)
+                seen_imgs.add((slug, size))
+        t += sec(rng.uniform(6, 75))
+        ref = url
+        if kind == "product" and not in_cart and rng.random() < 0.25:
+            pid = 101 + PRODUCTS.index(prod)
+            log.add(t, ip, f"POST /cart/add/{pid} {proto}", 302, SF_REDIRECT,
+                    url, ua)
+            t += sec(0.2 + rng.random() * 0.3)
+            log.add(t, ip, f"GET /cart {proto}", 200, page_bytes(rng, "cart"),
+                    url, ua)
+            log.add(t + sec(0.4), ip, f"GET /api/cart/count {proto}", 200, 27,
+                    SHOP + "/cart", ua)
+            in_cart = True
+            t += sec(rng.uniform(10, 60))
+            if rng.random() < 0.35:
+                steps = [("GET /checkout", 200, page_bytes(rng, "checkout"),
+                          SHOP + "/cart"),
+                         ("POST /checkout", 302, SF_REDIRECT, SHOP + "/checkout"),
+                         ("GET /checkout/payment", 200, page_bytes(rng, "payment"),
+                          SHOP + "/checkout"),
+                         ("POST /checkout/payment", 302, SF_REDIRECT,
+                          SHOP + "/checkout/payment"),
+                         (f"GET /order/confirmation/{next(orders)}", 200,
+                          page_bytes(rng, "confirmation"),
+                          SHOP + "/checkout/payment")]
+                for k, (req, st, size, rf) in enumerate(steps):
+                    log.add(t, ip, f"{req} {proto}", st, size, rf, ua)
+                    t += sec(rng.uniform(0.3, 1.0) if st == 302 else
+                             rng.uniform(20, 120))
+                return
+            ref = SHOP + "/cart"
+        r = rng.random()
+        if r < 0.5:
+            prod = rng.choice(PRODUCTS)
+            kind, path = "product", "/product/" + prod[0]
+        elif r < 0.75:
+            kind, path = "category", "/category/" + rng.choice(CATEGORIES)
+        elif r < 0.92:
+            kind, path = "search", "/search?q=" + rng.choice(SEARCHES)
+        else:
+            kind, path = "home", "/"
+
+
+def web_access_log(ctx: Context):
+    rng = R("nginx")
+    log = AccessLog(F_ACCESS, UTC)
+    span = (END - START).total_seconds()
+
+    # customers
+    clients = [(customer_ip(rng), pick(rng, UA_BROWSERS)[0]) for _ in range(55)]
+    starts = []
+    while len(starts) < 92:
+        t = START + sec(rng.random() * span)
+        if rng.random() * 1.5 < HOUR_WEIGHT[t.hour]:
+            starts.append(t)
+    cache: dict[str, set] = {}      # what each browser has cached
+    orders = itertools.count(10412)
+    for t in sorted(starts):
+        ip, ua = rng.choice(clients)
+        shop_session(log, rng, t, ip, ua, cache.setdefault(ip, set()), orders)
+
+    # crawlers: robots.txt and the sitemap once a day, pages in between
+    for day in (at("2026-03-12 00:00:00"), at("2026-03-13 00:00:00"),
+                at("2026-03-14 00:00:00")):
+        for ua, mk, _ in BOTS:
+            t = day + sec(rng.randint(600, 20000))
+            ip = mk(rng)
+            log.add(t, ip, "GET /robots.txt HTTP/1.1", 200, 112, "-", ua)
+            log.add(t + sec(rng.uniform(2, 30)), ip, "GET /sitemap.xml HTTP/1.1",
+                    200, 2488, "-", ua)
+    t = START + sec(rng.randint(300, 1800))
+    while t < END:
+        ua, mk, _ = pick(rng, BOTS)
+        ip = mk(rng)
+        r = rng.random()
+        if r < 0.5:
+            req, st, size = (f"GET /product/{rng.choice(PRODUCTS)[0]} HTTP/1.1",
+                             200, page_bytes(rng, "product"))
+        elif r < 0.75:
+            req, st, size = (f"GET /category/{rng.choice(CATEGORIES)} HTTP/1.1",
+                             200, page_bytes(rng, "category"))
+        elif r < 0.85:
+            req, st, size = (f"GET /p/{rng.randint(20, 99)} HTTP/1.1", 301,
+                             SF_REDIRECT)
+        elif r < 0.95:
+            req, st, size = ("GET /product/" + rng.choice(
+                ["cold-brew-bottle-1l", "chai-masala-100g", "ibrik-copper"]) +
+                " HTTP/1.1", 404, SF_404)
+        else:
+            req, st, size = "GET / HTTP/1.1", 200, page_bytes(rng, "home")
+        log.add(t, ip, req, st, size, "-", ua)
+        t += sec(rng.randint(1000, 3600))
+
+    # internet background noise (all from 192.0.2.0/24)
+    noise = [
+        ("GET / HTTP/1.1", 200, None, "Mozilla/5.0 zgrab/0.x"),
+        ("GET /.env HTTP/1.1", 403, NGX_403, "Mozilla/5.0 (Windows NT 10.0; "
+         "Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/81.0.4044.129"
+         " Safari/537.36"),
+        ("POST /boaform/admin/formLogin HTTP/1.1", 404, SF_404,
+         "Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:76.0) Gecko/20100101 "
+         "Firefox/76.0"),
+        ("GET /cgi-bin/luci/;stok=/locale?form=country&operation=write&country="
+         "$(id) HTTP/1.1", 404, SF_404, "Go-http-client/1.1"),
+        (TLS_HELLO, 400, NGX_400, "-"),
+        ("GET /actuator/gateway/routes HTTP/1.1", 404, SF_404,
+         "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:109.0) Gecko/20100101 "
+         "Firefox/115.0"),
+        ("GET /.git/config HTTP/1.1", 403, NGX_403, "Mozilla/5.0 (X11; Linux "
+         "x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 "
+         "Safari/537.36"),
+        ("HEAD / HTTP/1.1", 200, 0, "curl/8.5.0"),
+        ("GET /owa/auth/logon.aspx HTTP/1.1", 404, SF_404, "Mozilla/5.0 "
+         "(compatible; CensysInspect/1.1; +https://about.censys.io/)"),
+        ("GET /favicon.ico HTTP/1.1", 200, 4286, "Mozilla/5.0 (compatible; "
+         "InternetMeasurement/1.0; +https://internet-measurement.com/)"),
+    ]
+    t = START + sec(rng.randint(900, 6000))
+    tls_done = False
+    while t < END:
+        if at("2026-03-14 01:40:00") < t < at("2026-03-14 02:15:00"):
+            t += sec(3600)      # keep the recon window easy to read
+            continue
+        req, st, size, ua = rng.choice(noise)
+        if req == TLS_HELLO:
+            if tls_done:
+                req, st, size, ua = noise[0]
+            tls_done = True
+        if size is None:
+            size = page_bytes(rng, "home")
+        log.add(t, f"192.0.2.{rng.randint(100, 250)}", req, st, size, "-", ua,
+                tags="web_tls" if req == TLS_HELLO else ())
+        t += sec(rng.randint(3600, 11000))
+
+    # CI: a smoke test after every deploy (php8.2-fpm reload on web-01)
+    for r in ctx.ci_reloads:
+        log.add(r + sec(1.2 + rng.random()), CI_IP, "GET /healthz HTTP/1.1", 200,
+                2, "-", "curl/7.88.1", tags="web_ci")
+        log.add(r + sec(1.6 + rng.random()), CI_IP, "GET / HTTP/1.1", 200,
+                page_bytes(rng, "home"), "-", "curl/7.88.1", tags="web_ci")
+
+    # alice looks at pending orders in the admin area (nginx basic auth)
+    for t0 in (at("2026-03-12 10:21:07.418330"), at("2026-03-13 09:41:33.092114")):
+        ref = SHOP + "/admin/"
+        log.add(t0, ALICE_WS, "GET /admin/ HTTP/2.0", 401, NGX_401, "-",
+                UA_EDGE_WIN, tags="web_alice")
+        t = t0 + sec(4.2 + rng.random() * 3)
+        log.add(t, ALICE_WS, "GET /admin/ HTTP/2.0", 200, 8812, "-",
+                UA_EDGE_WIN, user="alice", tags="web_alice")
+        t += sec(rng.uniform(5, 20))
+        log.add(t, ALICE_WS, "GET /admin/orders?status=pending HTTP/2.0", 200,
+                11873 + rng.randint(-300, 300), ref, UA_EDGE_WIN, user="alice",
+                tags="web_alice")
+        t += sec(rng.uniform(20, 60))
+        log.add(t, ALICE_WS, f"GET /admin/orders/{10380 + rng.randint(0, 30)} "
+                "HTTP/2.0", 200, 9120 + rng.randint(-200, 200),
+                SHOP + "/admin/orders?status=pending", UA_EDGE_WIN, user="alice",
+                tags="web_alice")
+
+    # ---- the attacker's reconnaissance, before the SSH brute force ----
+    rng = R("nginx-recon")
+    A = ATTACKER_IP
+    t = at("2026-03-14 01:52:07.311842")
+    log.add(t, A, "GET / HTTP/1.1", 200, 14230, "-", UA_ATTACKER,
+            tags=("web_recon_first", "web_recon"))
+    for k, (asset, size) in enumerate(ASSETS):
+        log.add(t + sec(0.3 + k * 0.08), A, f"GET {asset} HTTP/1.1", 200, size,
+                SHOP + "/", UA_ATTACKER, tags="web_recon")
+    log.add(t + sec(0.9), A, "GET /favicon.ico HTTP/1.1", 200, 4286, SHOP + "/",
+            UA_ATTACKER, tags="web_recon")
+    log.add(t + sec(21.4), A, "GET /robots.txt HTTP/1.1", 200, 112, "-",
+            UA_ATTACKER, tags="web_recon")
+    log.add(t + sec(33.0), A, "GET /sitemap.xml HTTP/1.1", 200, 2488, "-",
+            UA_ATTACKER, tags="web_recon")
+    # gobuster dir -u https://shop.example.com -w common.txt -x php,bak,zip,sql
+    #   -t 2 --delay 500ms
+    t = at("2026-03-14 01:54:02.308117")
+    log.add(t, A, "GET /6d1f2b64-3c9e-4c1a-9a57-1f0c8e3d2b7a HTTP/1.1", 404,
+            SF_404, "-", UA_GOBUSTER, tags=("web_dirbust", "web_recon"))
+    for w in GOBUSTER_WORDS:
+        for ext in GOBUSTER_EXT:
+            t += sec(rng.uniform(0.35, 0.7))
+            if ext == "" and w in GOBUSTER_HITS:
+                st, size = GOBUSTER_HITS[w]
+            elif ext == ".php":
+                st, size = 404, NGX_404          # location ~ \.php$ { return 404; }
+            else:
+                st, size = 404, SF_404           # falls through to the shop
+            log.add(t, A, f"GET /{w}{ext} HTTP/1.1", st, size, "-", UA_GOBUSTER,
+                    tags=("web_dirbust", "web_recon"))
+    # by hand, in a browser
+    probes = [
+        ("01:58:12.402271", "GET /wp-login.php", 404, NGX_404, "web_wplogin"),
+        ("01:58:19.873002", "GET /xmlrpc.php", 404, NGX_404, ()),
+        ("01:58:31.118450", "GET /.env", 403, NGX_403, ()),
+        ("01:58:40.650219", "GET /.git/config", 403, NGX_403, ()),
+        ("01:58:52.307781", "GET /phpmyadmin/", 404, SF_404, ()),
+        ("01:59:05.944120", "GET /vendor/phpunit/phpunit/src/Util/PHP/"
+         "eval-stdin.php", 404, NGX_404, ()),
+        ("01:59:20.031877", "GET /_profiler/phpinfo", 404, SF_404, ()),
+        ("01:59:41.562330", "GET /login", 200, PAGE_BYTES["login"], ()),
+    ]
+    for hms, req, st, size, tg in probes:
+        tags = ("web_recon",) + ((tg,) if tg else ())
+        log.add(at("2026-03-14 " + hms), A, f"{req} HTTP/1.1", st, size, "-",
+                UA_ATTACKER, tags=tags)
+    t = at("2026-03-14 01:59:58.210554")
+    for k in range(3):
+        log.add(t, A, "POST /login HTTP/1.1", 302, SF_REDIRECT, SHOP + "/login",
+                UA_ATTACKER, tags="web_recon")
+        log.add(t + sec(0.21), A, "GET /login HTTP/1.1", 200,
+                PAGE_BYTES["login"] + 96, SHOP + "/login", UA_ATTACKER,
+                tags="web_recon")
+        t += sec(rng.uniform(9, 15))
+    # basic-auth guesses on /admin/ (nginx logs the user name it was sent)
+    t = at("2026-03-14 02:01:05.772301")
+    for user in ("-", "admin", "admin", "deploy"):
+        log.add(t, A, "GET /admin/ HTTP/1.1", 401, NGX_401, "-", UA_ATTACKER,
+                user=user, tags=("web_recon", "web_basic_auth"))
+        t += sec(rng.uniform(5, 11))
+    # does the log viewer escape?  (the same strings later go to sshd)
+    log.add(at("2026-03-14 02:03:17.050912"), A, "GET / HTTP/1.1", 200, 14230,
+            "-", HOSTILE_SCRIPT, tags=("web_recon", "web_hostile"))
+    # nginx 1.22 rejects the space in the target with 400 before reading the
+    # headers, so the user agent is "-"; the request line is logged as sent
+    log.add(at("2026-03-14 02:03:41.663019"), A,
+            f"GET /search?q={HOSTILE_CSV} HTTP/1.1", 400, NGX_400, "-", "-",
+            tags=("web_recon", "web_hostile"))
+    return log.render()
+
+
+LEGACY_PATHS = [  # the old shop's URLs -> their new home
+    ("/shop/kaffee/", "/category/coffee"), ("/shop/tee/", "/category/tea"),
+    ("/shop/zubehoer/", "/category/accessories"),
+    ("/produkt/yirgacheffe.html", "/product/ethiopia-yirgacheffe-250g"),
+    ("/produkt/aeropress.html", "/product/aeropress-go"),
+    ("/produkt/sencha.html", "/product/sencha-uji-100g"),
+    ("/produkt/handmuehle.html", "/product/burr-grinder-c40"),
+    ("/", "/"), ("/agb.html", "/terms"), ("/kontakt.html", "/contact"),
+]
+
+
+def legacy_access_log():
+    """The old shop's redirect service: an nginx container on web-01 whose
+    TZ is Europe/Berlin, so its log carries +0100."""
+    rng = R("nginx-cet")
+    log = AccessLog(F_ACCESS_CET, CET)
+    span = (END - START).total_seconds()
+    times = sorted(START + sec(rng.random() * span) for _ in range(40))
+    # two visits just after local midnight (their UTC date is a day earlier)
+    times += [at("2026-03-12 23:41:09.220187"), at("2026-03-13 23:12:09.604412")]
+    for t in times:
+        r = rng.random()
+        if r < 0.5:
+            ip, ua = customer_ip(rng), pick(rng, UA_BROWSERS)[0]
+            proto = "HTTP/2.0"
+        else:
+            ua, mk, _ = pick(rng, BOTS)
+            ip, proto = mk(rng), "HTTP/1.1"
+        if rng.random() < 0.1:
+            log.add(t, ip, f"GET /robots.txt {proto}", 200, 67, "-", ua)
+            continue
+        old, new = rng.choice(LEGACY_PATHS)
+        if rng.random() < 0.08:
+            log.add(t, ip, f"GET /produkt/{rng.choice(['kanne', 'filter-102'])}"
+                    f".html {proto}", 404, NGX_404, "-", ua)
+            continue
+        log.add(t, ip, f"GET {old} {proto}", 301, NGX_301, "-", ua)
+    # the attacker looked here first
+    A = ATTACKER_IP
+    for hms, req, st, size in [
+            ("01:49:51.330127", "GET / HTTP/1.1", 301, NGX_301),
+            ("01:49:58.902411", "GET /robots.txt HTTP/1.1", 200, 67),
+            ("01:50:03.114270", "GET /.git/HEAD HTTP/1.1", 404, NGX_404),
+            ("01:50:09.657003", "GET /admin/ HTTP/1.1", 404, NGX_404)]:
+        log.add(at("2026-03-14 " + hms), A, req, st, size, "-", UA_ATTACKER,
+                tags="cet_recon")
+    return log.render()
+
+
+# ---- AWS CloudTrail -------------------------------------------------------
+
+ACCOUNT = "111122223333"              # AWS's documentation account id
+BUCKET = "acme-db-backups"
+REGION = "eu-central-1"
+BACKUP_KEY = "AKIAIOSFODNN7EXAMPLE"   # AWS's documentation example key id
+S3_HOST = f"{BUCKET}.s3.{REGION}.amazonaws.com"
+CLI = "aws-cli/2.22.35 Python/3.12.6"
+UA_BACKUP = f"{CLI} Linux/6.1.0-31-amd64 exe/x86_64.debian.12 prompt/off"
+UA_KALI = f"{CLI} Linux/6.12.13-amd64 exe/x86_64.kali.2025 prompt/off"
+UA_RCLONE = "rclone/v1.69.1"
+UA_S3CONSOLE = ("S3Console/0.4, aws-internal/3 aws-sdk-java/1.12.750 "
+                "Linux/5.10.233-202.893.amzn2int.x86_64 "
+                "OpenJDK_64-Bit_Server_VM/25.432-b06 java/1.8.0_432 "
+                "vendor/Oracle_Corporation cfg/retry-mode/standard")
+B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+
+
+def ct_uuid(rng) -> str:
+    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+
+def ct_time(ts: datetime) -> str:
+    return ts.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class Trail:
+    def __init__(self):
+        self.rng = R("cloudtrail")
+        self.records = []    # (ts, order, record, tags)
+
+    def iam_user(self, name, principal, key=None, console_since=None):
+        u = {"type": "IAMUser", "principalId": principal,
+             "arn": f"arn:aws:iam::{ACCOUNT}:user/{name}", "accountId": ACCOUNT}
+        if key:
+            u["accessKeyId"] = key
+        u["userName"] = name
+        if console_since:
+            u["sessionContext"] = {
+                "sessionIssuer": {}, "webIdFederationData": {},
+                "attributes": {"creationDate": ct_time(console_since),
+                               "mfaAuthenticated": "true"}}
+        return u
+
+    def s3_extra(self, bytes_in=0, bytes_out=0):
+        rng = self.rng
+        return {"SignatureVersion": "SigV4",
+                "CipherSuite": "TLS_AES_128_GCM_SHA256",
+                "bytesTransferredIn": bytes_in,
+                "AuthenticationMethod": "AuthHeader",
+                "x-amz-id-2": base64.b64encode(
+                    bytes(rng.getrandbits(8) for _ in range(56))).decode(),
+                "bytesTransferredOut": bytes_out}
+
+    def add(self, ts, who, source, name, region, ip, ua, *, req=None,
+            resp=None, extra=None, read_only=True, data=False, resources=None,
+            error=None, host=None, request_id=True, event_type="AwsApiCall",
+            console=False, tags=()):
+        rng = self.rng
+        r = {"eventVersion": "1.10" if data else "1.09", "userIdentity": who,
+             "eventTime": ct_time(ts), "eventSource": source, "eventName": name,
+             "awsRegion": region, "sourceIPAddress": ip, "userAgent": ua}
+        if error:
+            r["errorCode"], r["errorMessage"] = error
+        r["requestParameters"] = req
+        r["responseElements"] = resp
+        if extra is not None:
+            r["additionalEventData"] = extra
+        if request_id:
+            r["requestID"] = ("".join(rng.choice("0123456789ABCDEF")
+                                      for _ in range(16))
+                              if source == "s3.amazonaws.com" else ct_uuid(rng))
+        r["eventID"] = ct_uuid(rng)
+        r["readOnly"] = read_only
+        if resources:
+            r["resources"] = resources
+        r["eventType"] = event_type
+        r["managementEvent"] = not data
+        r["recipientAccountId"] = ACCOUNT
+        r["eventCategory"] = "Data" if data else "Management"
+        if host:
+            r["tlsDetails"] = {"tlsVersion": "TLSv1.3",
+                               "cipherSuite": "TLS_AES_128_GCM_SHA256",
+                               "clientProvidedHostHeader": host}
+        if console:
+            r["sessionCredentialFromConsole"] = "true"
+        if isinstance(tags, str):
+            tags = (tags,)
+        self.records.append((ts, len(self.records), r, tuple(tags)))
+
+    def render(self):
+        recs = sorted(self.records, key=lambda x: (x[0], x[1]))
+        text = json.dumps({"Records": [x[2] for x in recs]}, indent=2,
+                          ensure_ascii=True) + "\n"
+        starts = record_start_lines(text)
+        tagged: dict[str, list] = {}
+        for i, x in enumerate(recs):
+            for tg in x[3]:
+                tagged.setdefault(tg, []).append((F_TRAIL, starts[i]))
+        return text, tagged
+
+
+def record_start_lines(text: str) -> list[int]:
+    """1-based line numbers of the `{` that opens each record (indent 4)."""
+    return [n for n, ln in enumerate(text.split("\n"), 1) if ln == "    {"]
+
+
+def s3_resources(key=None):
+    res = []
+    if key:
+        res.append({"type": "AWS::S3::Object", "ARN": f"arn:aws:s3:::{BUCKET}/{key}"})
+    res.append({"accountId": ACCOUNT, "type": "AWS::S3::Bucket",
+                "ARN": f"arn:aws:s3:::{BUCKET}"})
+    return res
+
+
+def backup_key(d: int) -> str:
+    return f"db-01/2026-03-{d:02d}/all-databases.sql.gz"
+
+
+def cloudtrail(ctx: Context):
+    tr = Trail()
+    rng = tr.rng
+    alice_id = "AIDA" + "".join(rng.choice(B32) for _ in range(10)) + "EXAMPLE"
+    bot_id = "AIDA" + "".join(rng.choice(B32) for _ in range(10)) + "EXAMPLE"
+    sizes = {d: 212_400_000 + d * 610_000 + rng.randint(-150_000, 150_000)
+             for d in range(1, 15)}
+    bot = tr.iam_user("backup-bot", bot_id, BACKUP_KEY)
+
+    def console(t_login):
+        key = "ASIA" + "".join(rng.choice(B32) for _ in range(9)) + "EXAMPLE"
+        tr.add(t_login, tr.iam_user("alice", alice_id), "signin.amazonaws.com",
+               "ConsoleLogin", "us-east-1", NAT_IP, UA_EDGE_WIN,
+               resp={"ConsoleLogin": "Success"},
+               extra={"LoginTo": "https://console.aws.amazon.com/console/home?"
+                      "state=hashArgs%23&isauthcode=true",
+                      "MobileVersion": "No",
+                      "MFAIdentifier": f"arn:aws:iam::{ACCOUNT}:mfa/alice",
+                      "MFAUsed": "Yes"},
+               read_only=False, request_id=False, event_type="AwsConsoleSignIn",
+               host="signin.aws.amazon.com",
+               tags="ct_alice_login" if t_login.day == 14 else ())
+        return tr.iam_user("alice", alice_id, key, console_since=t_login)
+
+    # ---- normal activity: alice in the console, Thursday and Friday ----
+    t = at("2026-03-12 11:02:17")
+    al = console(t)
+    tr.add(t + sec(41), al, "s3.amazonaws.com", "ListBuckets", "us-east-1",
+           NAT_IP, f"[{UA_S3CONSOLE}]", req={"Host": "s3.amazonaws.com"},
+           extra=tr.s3_extra(bytes_out=1189), host="s3.amazonaws.com",
+           console=True)
+    tr.add(t + sec(53), al, "s3.amazonaws.com", "GetBucketVersioning", REGION,
+           NAT_IP, f"[{UA_S3CONSOLE}]",
+           req={"versioning": "", "bucketName": BUCKET, "Host": S3_HOST},
+           extra=tr.s3_extra(bytes_out=113), resources=s3_resources(),
+           host=S3_HOST, console=True)
+    tr.add(t + sec(67), al, "s3.amazonaws.com", "GetBucketLifecycle", REGION,
+           NAT_IP, f"[{UA_S3CONSOLE}]",
+           req={"lifecycle": "", "bucketName": BUCKET, "Host": S3_HOST},
+           extra=tr.s3_extra(bytes_out=402), resources=s3_resources(),
+           host=S3_HOST, console=True)
+    tr.add(t + sec(84), al, "s3.amazonaws.com", "ListObjects", REGION, NAT_IP,
+           f"[{UA_S3CONSOLE}]",
+           req={"list-type": "2", "bucketName": BUCKET, "encoding-type": "url",
+                "max-keys": "300", "fetch-owner": "true", "prefix": "db-01/",
+                "delimiter": "/", "Host": S3_HOST},
+           extra=tr.s3_extra(bytes_out=3318), data=True,
+           resources=s3_resources(), host=S3_HOST, console=True)
+    tr.add(t + sec(165), al, "ce.amazonaws.com", "GetCostAndUsage", "us-east-1",
+           NAT_IP, "AWS Internal",
+           req={"timePeriod": {"start": "2026-03-01", "end": "2026-03-12"},
+                "granularity": "DAILY", "metrics": ["UnblendedCost"]},
+           console=True)
+    t = at("2026-03-13 10:14:33")
+    al = console(t)
+    tr.add(t + sec(37), al, "iam.amazonaws.com", "ListUsers", "us-east-1",
+           NAT_IP, "AWS Internal", host="iam.amazonaws.com", console=True)
+    tr.add(t + sec(63), al, "iam.amazonaws.com", "ListAccessKeys", "us-east-1",
+           NAT_IP, "AWS Internal", req={"userName": "backup-bot"},
+           host="iam.amazonaws.com", console=True)
+    tr.add(t + sec(89), al, "iam.amazonaws.com", "GetAccessKeyLastUsed",
+           "us-east-1", NAT_IP, "AWS Internal", req={"accessKeyId": BACKUP_KEY},
+           host="iam.amazonaws.com", console=True)
+
+    # ---- normal activity: db-01's nightly backup upload ----
+    for start, end in ctx.backups:
+        d = start.day
+        tr.add(end - sec(2.2 + rng.random()), bot, "s3.amazonaws.com",
+               "PutObject", REGION, NAT_IP, f"[{UA_BACKUP} command/s3.cp]",
+               req={"bucketName": BUCKET, "Host": S3_HOST, "key": backup_key(d)},
+               resp={"x-amz-server-side-encryption": "AES256"},
+               extra=tr.s3_extra(bytes_in=sizes[d]), read_only=False, data=True,
+               resources=s3_resources(backup_key(d)), host=S3_HOST,
+               tags="ct_backup_upload")
+
+    # ---- the attacker, with backup-bot's key from bastion-01 ----
+    A = ATTACKER_IP
+    tr.add(at("2026-03-14 03:12:44"), bot, "sts.amazonaws.com",
+           "GetCallerIdentity", REGION, A,
+           f"{UA_KALI} command/sts.get-caller-identity",
+           host=f"sts.{REGION}.amazonaws.com", tags=("ct_whoami", "ct_attacker"))
+    tr.add(at("2026-03-14 03:13:09"), bot, "s3.amazonaws.com", "ListBuckets",
+           REGION, A, f"[{UA_KALI} command/s3.ls]",
+           req={"Host": f"s3.{REGION}.amazonaws.com"},
+           extra=tr.s3_extra(bytes_out=1189), host=f"s3.{REGION}.amazonaws.com",
+           tags=("ct_recon", "ct_attacker"))
+    tr.add(at("2026-03-14 03:13:31"), bot, "s3.amazonaws.com", "ListObjects",
+           REGION, A, f"[{UA_KALI} command/s3.ls]",
+           req={"list-type": "2", "bucketName": BUCKET, "encoding-type": "url",
+                "prefix": "", "Host": S3_HOST},
+           extra=tr.s3_extra(bytes_out=4907), data=True,
+           resources=s3_resources(), host=S3_HOST,
+           tags=("ct_recon", "ct_attacker"))
+    tr.add(at("2026-03-14 03:14:02"), bot, "s3.amazonaws.com", "ListObjects",
+           REGION, A, f"[{UA_RCLONE}]",
+           req={"list-type": "2", "bucketName": BUCKET, "encoding-type": "url",
+                "max-keys": "1000", "prefix": "", "Host": S3_HOST},
+           extra=tr.s3_extra(bytes_out=4907), data=True,
+           resources=s3_resources(), host=S3_HOST,
+           tags=("ct_recon", "ct_attacker"))
+    # rclone copy, 4 transfers at a time, about 3 MB/s each
+    workers = [at("2026-03-14 03:14:06.4")] * 4
+    for d in range(1, 15):
+        i = min(range(4), key=lambda k: workers[k])
+        ts = workers[i]
+        k = backup_key(d)
+        tr.add(ts.replace(microsecond=0), bot, "s3.amazonaws.com", "GetObject",
+               REGION, A, f"[{UA_RCLONE}]",
+               req={"bucketName": BUCKET, "Host": S3_HOST, "key": k},
+               extra=tr.s3_extra(bytes_out=sizes[d]), data=True,
+               resources=s3_resources(k), host=S3_HOST,
+               tags=("ct_exfil", "ct_attacker"))
+        workers[i] = ts + sec(sizes[d] / (2.9e6 + rng.random() * 0.4e6) + 0.3)
+    policy = {"Version": "2012-10-17", "Statement": [
+        {"Sid": "PublicRead", "Effect": "Allow", "Principal": "*",
+         "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{BUCKET}/*"}]}
+    tr.add(at("2026-03-14 03:41:27"), bot, "s3.amazonaws.com", "PutBucketPolicy",
+           REGION, A, f"[{UA_KALI} command/s3api.put-bucket-policy]",
+           error=("AccessDenied", "Access Denied"),
+           req={"bucketPolicy": policy, "bucketName": BUCKET, "Host": S3_HOST,
+                "policy": ""},
+           extra=tr.s3_extra(bytes_in=227), read_only=False,
+           resources=s3_resources(), host=S3_HOST,
+           tags=("ct_policy_denied", "ct_attacker"))
+    # second visit, while the attacker is back on bastion-01
+    tr.add(at("2026-03-14 08:35:14"), bot, "sts.amazonaws.com",
+           "GetCallerIdentity", REGION, A,
+           f"{UA_KALI} command/sts.get-caller-identity",
+           host=f"sts.{REGION}.amazonaws.com", tags=("ct_return", "ct_attacker"))
+    tr.add(at("2026-03-14 08:35:40"), bot, "s3.amazonaws.com", "ListObjects",
+           REGION, A, f"[{UA_KALI} command/s3.ls]",
+           req={"list-type": "2", "bucketName": BUCKET, "encoding-type": "url",
+                "prefix": "db-01/2026-03-14/", "Host": S3_HOST},
+           extra=tr.s3_extra(bytes_out=611), data=True,
+           resources=s3_resources(), host=S3_HOST,
+           tags=("ct_return", "ct_attacker"))
+
+    # ---- response: alice, from her workstation (through the NAT) ----
+    t = at("2026-03-14 09:27:40")
+    al = console(t)
+    tr.add(at("2026-03-14 09:28:55"), al, "cloudtrail.amazonaws.com",
+           "LookupEvents", REGION, NAT_IP, "AWS Internal",
+           req={"lookupAttributes": [{"attributeKey": "Username",
+                                      "attributeValue": "backup-bot"}],
+                "maxResults": 50},
+           host=f"cloudtrail.{REGION}.amazonaws.com", console=True)
+    tr.add(at("2026-03-14 09:30:12"), al, "iam.amazonaws.com", "ListAccessKeys",
+           "us-east-1", NAT_IP, "AWS Internal", req={"userName": "backup-bot"},
+           host="iam.amazonaws.com", console=True)
+    tr.add(at("2026-03-14 09:31:48"), al, "iam.amazonaws.com", "UpdateAccessKey",
+           "us-east-1", NAT_IP, "AWS Internal",
+           req={"userName": "backup-bot", "accessKeyId": BACKUP_KEY,
+                "status": "Inactive"},
+           read_only=False, host="iam.amazonaws.com", console=True,
+           tags="ct_key_inactive")
+    tr.add(at("2026-03-14 09:37:15"), al, "s3.amazonaws.com", "GetBucketPolicy",
+           REGION, NAT_IP, f"[{UA_S3CONSOLE}]",
+           error=("NoSuchBucketPolicy", "The bucket policy does not exist"),
+           req={"bucketName": BUCKET, "Host": S3_HOST, "policy": ""},
+           extra=tr.s3_extra(bytes_out=324), resources=s3_resources(),
+           host=S3_HOST, console=True, tags="ct_policy_check")
+    tr.add(at("2026-03-14 09:39:05"), al, "iam.amazonaws.com", "DeleteAccessKey",
+           "us-east-1", NAT_IP, "AWS Internal",
+           req={"userName": "backup-bot", "accessKeyId": BACKUP_KEY},
+           read_only=False, host="iam.amazonaws.com", console=True,
+           tags="ct_key_deleted")
+    return tr.render()
+
+
+# ---- Windows events from WS-ALICE (NXLog -> JSON lines, OTRF style) --------
+
+WS_HOST = "WS-ALICE.acme.local"
+WS_MACHINE = "7c5e2a91"            # first group of every Sysmon GUID here
+WS_BOOT = at("2026-03-10 07:12:40.551230")
+WEC_HOST = "wec-01.acme.local"
+ALICE_SID = "S-1-5-21-2847163920-1093385712-3810437766-1104"
+SYSMON_PID, LSASS_PID = 3012, 812
+SYSMON_GUID = "{5770385F-C22A-43E0-BF4C-06F5698FFBD9}"
+SECURITY_GUID = "{54849625-5478-4994-A5BA-3E3B0328C30D}"
+CH_SYSMON = "Microsoft-Windows-Sysmon/Operational"
+CH_SECURITY = "Security"
+SYSMON_META = {  # EventID: (version, category)
+    1: (5, "Process Create (rule: ProcessCreate)"),
+    3: (5, "Network connection detected (rule: NetworkConnect)"),
+    5: (3, "Process terminated (rule: ProcessTerminate)"),
+    11: (2, "File created (rule: FileCreate)"),
+    22: (5, "Dns query (rule: DnsQuery)"),
+}
+SECURITY_META = {  # EventID: (version, task, category)
+    4624: (2, 12544, "Logon"), 4634: (0, 12545, "Logoff"),
+    4647: (0, 12545, "Logoff"), 4672: (0, 12548, "Special Logon"),
+    4688: (2, 13312, "Process Creation"),
+    4779: (0, 12551, "Other Logon/Logoff Events"),
+}
+MS_OS = "Microsoft\u00ae Windows\u00ae Operating System"
+WIN_IMAGES = {  # key: (image, description, product, company, file version, original name)
+    "powershell": (r"C:\Windows\System32\WindowsPowerShell\v1.0\powershell.exe",
+                   "Windows PowerShell", MS_OS, "Microsoft Corporation",
+                   "10.0.26100.3323 (WinBuild.160101.0800)", "PowerShell.EXE"),
+    "ssh": (r"C:\Windows\System32\OpenSSH\ssh.exe", "OpenSSH SSH client",
+            "OpenSSH for Windows", "Microsoft Corporation", "9.5.4.1", "ssh.exe"),
+    "wt": (r"C:\Program Files\WindowsApps\Microsoft.WindowsTerminal_1.22.10731.0"
+           r"_x64__8wekyb3d8bbwe\WindowsTerminal.exe", "Windows Terminal",
+           "Windows Terminal", "Microsoft Corporation", "1.22.2502.03002",
+           "WindowsTerminal.exe"),
+    "msedge": (r"C:\Program Files (x86)\Microsoft\Edge\Application\msedge.exe",
+               "Microsoft Edge", "Microsoft Edge", "Microsoft Corporation",
+               "145.0.3800.70", "msedge.exe"),
+    "outlook": (r"C:\Program Files\Microsoft Office\root\Office16\OUTLOOK.EXE",
+                "Microsoft Outlook", "Microsoft Office", "Microsoft Corporation",
+                "16.0.19127.20222", "Outlook.exe"),
+    "teams": (r"C:\Program Files\WindowsApps\MSTeams_25335.1006.4178.3512_x64__"
+              r"8wekyb3d8bbwe\ms-teams.exe", "Microsoft Teams", "Microsoft Teams",
+              "Microsoft Corporation", "25335.1006.4178.3512", "ms-teams.exe"),
+    "userinit": (r"C:\Windows\System32\userinit.exe", "Userinit Logon Application",
+                 MS_OS, "Microsoft Corporation",
+                 "10.0.26100.1 (WinBuild.160101.0800)", "USERINIT.EXE"),
+    "explorer": (r"C:\Windows\explorer.exe", "Windows Explorer", MS_OS,
+                 "Microsoft Corporation", "10.0.26100.3323 (WinBuild.160101.0800)",
+                 "EXPLORER.EXE"),
+    "notepad": (r"C:\Windows\System32\notepad.exe", "Notepad", MS_OS,
+                "Microsoft Corporation", "10.0.26100.3037 (WinBuild.160101.0800)",
+                "NOTEPAD.EXE"),
+    "rdpclip": (r"C:\Windows\System32\rdpclip.exe", "RDP Clipboard Monitor", MS_OS,
+                "Microsoft Corporation", "10.0.26100.1 (WinBuild.160101.0800)",
+                "rdpclip.exe"),
+    "mpcmdrun": (r"C:\ProgramData\Microsoft\Windows Defender\Platform"
+                 r"\4.18.25010.11-0\MpCmdRun.exe",
+                 "Microsoft Malware Protection Command Line Utility", MS_OS,
+                 "Microsoft Corporation", "4.18.25010.11 (WinBuild.160101.0800)",
+                 "MpCmdRun.exe"),
+    "edgeupdate": (r"C:\Program Files (x86)\Microsoft\EdgeUpdate"
+                   r"\MicrosoftEdgeUpdate.exe", "Microsoft Edge Update",
+                   "Microsoft Edge Update", "Microsoft Corporation", "1.3.195.43",
+                   "MicrosoftEdgeUpdate.exe"),
+}
+YES_NO = {"%%1842": "Yes", "%%1843": "No"}
+ADMIN_PRIVS = ["SeSecurityPrivilege", "SeTakeOwnershipPrivilege",
+               "SeLoadDriverPrivilege", "SeBackupPrivilege", "SeRestorePrivilege",
+               "SeDebugPrivilege", "SeSystemEnvironmentPrivilege",
+               "SeImpersonatePrivilege",
+               "SeDelegateSessionUserImpersonatePrivilege"]
+
+MSG_4624_TAIL = (
+    "This event is generated when a logon session is created. It is generated "
+    "on the computer that was accessed.\r\n\r\nThe subject fields indicate the "
+    "account on the local system which requested the logon. This is most "
+    "commonly a service such as the Server service, or a local process such as "
+    "Winlogon.exe or Services.exe.\r\n\r\nThe logon type field indicates the "
+    "kind of logon that occurred. The most common types are 2 (interactive) and "
+    "3 (network).\r\n\r\nThe New Logon fields indicate the account for whom the "
+    "new logon was created, i.e. the account that was logged on.\r\n\r\nThe "
+    "network fields indicate where a remote logon request originated. "
+    "Workstation name is not always available and may be left blank in some "
+    "cases.\r\n\r\nThe impersonation level field indicates the extent to which "
+    "a process in the logon session can impersonate.\r\n\r\nThe authentication "
+    "information fields provide detailed information about this specific logon "
+    "request.\r\n\t- Logon GUID is a unique identifier that can be used to "
+    "correlate this event with a KDC event.\r\n\t- Transited services indicate "
+    "which intermediate services have participated in this logon request.\r\n\t"
+    "- Package name indicates which sub-protocol was used among the NTLM "
+    "protocols.\r\n\t- Key length indicates the length of the generated session "
+    "key. This will be 0 if no session key was requested.")
+MSG_4688_TAIL = (
+    "Token Elevation Type indicates the type of token that was assigned to the "
+    "new process in accordance with User Account Control policy.\r\n\r\nType 1 "
+    "is a full token with no privileges removed or groups disabled.  A full "
+    "token is only used if User Account Control is disabled or if the user is "
+    "the built-in Administrator account or a service account.\r\n\r\nType 2 is "
+    "an elevated token with no privileges removed or groups disabled.  An "
+    "elevated token is used when User Account Control is enabled and the user "
+    "chooses to start the program using Run as administrator.  An elevated "
+    "token is also used when an application is configured to always require "
+    "administrative privilege or to always require maximum privilege, and the "
+    "user is a member of the Administrators group.\r\n\r\nType 3 is a limited "
+    "token with administrative privileges removed and administrative groups "
+    "disabled.  The limited token is used when User Account Control is enabled, "
+    "the application does not require administrative privilege, and the user "
+    "does not choose to start the program using Run as administrator.")
+
+
+SYS32_DIR = "C:\\Windows\\system32\\"
+HOME_DIR = "C:\\Users\\alice\\"
+
+
+def hexid(n: int) -> str:
+    return f"0x{n:x}"
+
+
+def sysmon_time(ts: datetime) -> str:
+    return f"{ts:%Y-%m-%d %H:%M:%S}.{ts.microsecond // 1000:03d}"
+
+
+def win_guid(ts: datetime, mid: int, tail: str) -> str:
+    u = int(ts.timestamp())
+    return (f"{{{WS_MACHINE}-{u & 0xFFFF:04x}-{u >> 16:04x}-"
+            f"{mid.to_bytes(2, 'little').hex()}-{tail}}}")
+
+
+@dataclass
+class WinLogon:
+    user: str          # DOMAIN\name, as Sysmon writes it
+    sid: str
+    name: str
+    domain: str
+    logon_id: int
+    guid: str
+    session: int
+    integrity: str
+    elevation: str     # TokenElevationType of its processes
+    label: str         # MandatoryLabel of its processes
+
+
+@dataclass
+class WinProc:
+    guid: str
+    pid: int
+    image: str
+    cmd: str
+    logon: WinLogon
+
+
+class WinLog:
+    def __init__(self):
+        self.rng = R("sysmon")
+        self.events = []        # [true ts, order, channel, eid, fields, message, tags]
+        self.seq = 0x0a41       # Sysmon's process counter (3rd GUID group)
+        self.used_pids = set()
+
+    def ev(self, ts, channel, eid, fields, message=None, tags=()):
+        if isinstance(tags, str):
+            tags = (tags,)
+        self.events.append([ts, len(self.events), channel, eid, fields, message,
+                            tuple(tags)])
+
+    def new_pid(self) -> int:
+        while True:
+            p = self.rng.randint(300, 4000) * 4
+            if p not in self.used_pids:
+                self.used_pids.add(p)
+                return p
+
+    def hashes(self, image: str) -> str:
+        sha = hashlib.sha256(f"{SEED}:{image}".encode()).hexdigest().upper()
+        imp = hashlib.sha256(f"{SEED}:imp:{image}".encode()).hexdigest()[:32].upper()
+        return f"SHA256={sha},IMPHASH={imp}"
+
+    def process(self, ts, key, cmd, parent: WinProc, logon: WinLogon, cwd,
+                rule="-", tags=()) -> WinProc:
+        image, desc, product, company, version, orig = WIN_IMAGES[key]
+        self.seq += 1
+        p = WinProc(win_guid(ts, self.seq, "000000000c00"), self.new_pid(),
+                    image, cmd, logon)
+        self.ev(ts - sec(0.002), CH_SECURITY, 4688, {
+            "SubjectUserSid": logon.sid if logon.session else "S-1-5-18",
+            "SubjectUserName": logon.name, "SubjectDomainName": logon.domain,
+            "SubjectLogonId": hexid(logon.logon_id),
+            "NewProcessId": hexid(p.pid), "NewProcessName": image,
+            "TokenElevationType": logon.elevation, "ProcessId": hexid(parent.pid),
+            "CommandLine": cmd, "TargetUserSid": "S-1-0-0", "TargetUserName": "-",
+            "TargetDomainName": "-", "TargetLogonId": "0x0",
+            "ParentProcessName": parent.image, "MandatoryLabel": logon.label,
+        }, self.msg_4688(logon, p, parent), tags)
+        self.ev(ts, CH_SYSMON, 1, {
+            "RuleName": rule, "UtcTime": sysmon_time(ts), "ProcessGuid": p.guid,
+            "ProcessId": str(p.pid), "Image": image, "FileVersion": version,
+            "Description": desc, "Product": product, "Company": company,
+            "OriginalFileName": orig, "CommandLine": cmd, "CurrentDirectory": cwd,
+            "User": logon.user, "LogonGuid": logon.guid,
+            "LogonId": hexid(logon.logon_id),
+            "TerminalSessionId": str(logon.session),
+            "IntegrityLevel": logon.integrity, "Hashes": self.hashes(image),
+            "ParentProcessGuid": parent.guid, "ParentProcessId": str(parent.pid),
+            "ParentImage": parent.image, "ParentCommandLine": parent.cmd,
+            "ParentUser": parent.logon.user,
+        }, None, tags)
+        return p
+
+    def exit(self, ts, p: WinProc, tags=()):
+        self.ev(ts, CH_SYSMON, 5, {
+            "RuleName": "-", "UtcTime": sysmon_time(ts), "ProcessGuid": p.guid,
+            "ProcessId": str(p.pid), "Image": p.image, "User": p.logon.user,
+        }, None, tags)
+
+    @staticmethod
+    def msg_4688(lg: WinLogon, p: WinProc, parent: WinProc) -> str:
+        sid = lg.sid if lg.session else "S-1-5-18"
+        return ("A new process has been created.\r\n\r\nCreator Subject:\r\n"
+                f"\tSecurity ID:\t\t{sid}\r\n\tAccount Name:\t\t{lg.name}\r\n"
+                f"\tAccount Domain:\t\t{lg.domain}\r\n"
+                f"\tLogon ID:\t\t0x{lg.logon_id:X}\r\n\r\nTarget Subject:\r\n"
+                "\tSecurity ID:\t\tS-1-0-0\r\n\tAccount Name:\t\t-\r\n"
+                "\tAccount Domain:\t\t-\r\n\tLogon ID:\t\t0x0\r\n\r\n"
+                "Process Information:\r\n"
+                f"\tNew Process ID:\t\t{hexid(p.pid)}\r\n"
+                f"\tNew Process Name:\t{p.image}\r\n"
+                f"\tToken Elevation Type:\t{lg.elevation}\r\n"
+                f"\tMandatory Label:\t\t{lg.label}\r\n"
+                f"\tCreator Process ID:\t{hexid(parent.pid)}\r\n"
+                f"\tCreator Process Name:\t{parent.image}\r\n"
+                f"\tProcess Command Line:\t{p.cmd}\r\n\r\n" + MSG_4688_TAIL)
+
+    def logon(self, ts, ltype, lg: WinLogon, linked: int, elevated: bool,
+              ip="127.0.0.1", port="0", ntlm=False, workstation="WS-ALICE",
+              tags=()):
+        if ntlm:
+            subj = ("S-1-0-0", "-", "-", "0x0")
+            proc_id, proc_name, lproc, auth = "0x0", "-", "NtLmSsp ", "NTLM"
+            lm, keylen, guid = "NTLM V2", "128", "{00000000-0000-0000-0000-000000000000}"
+        else:
+            subj = ("S-1-5-18", "WS-ALICE$", "ACME", "0x3e7")
+            proc_id, proc_name = "0x4f8", r"C:\Windows\System32\svchost.exe"
+            lproc, auth, lm, keylen = "User32 ", "Negotiate", "-", "0"
+            guid = "{" + str(uuid.UUID(int=self.rng.getrandbits(128))) + "}"
+        elev = "%%1842" if elevated else "%%1843"
+        restricted = "%%1843" if ltype == 10 else "-"
+        f = {
+            "SubjectUserSid": subj[0], "SubjectUserName": subj[1],
+            "SubjectDomainName": subj[2], "SubjectLogonId": subj[3],
+            "TargetUserSid": ALICE_SID, "TargetUserName": "alice",
+            "TargetDomainName": "ACME", "TargetLogonId": hexid(lg.logon_id),
+            "LogonType": str(ltype), "LogonProcessName": lproc,
+            "AuthenticationPackageName": auth, "WorkstationName": workstation,
+            "LogonGuid": guid, "TransmittedServices": "-", "LmPackageName": lm,
+            "KeyLength": keylen, "ProcessId": proc_id, "ProcessName": proc_name,
+            "IpAddress": ip, "IpPort": port, "ImpersonationLevel": "%%1833",
+            "RestrictedAdminMode": restricted, "TargetOutboundUserName": "-",
+            "TargetOutboundDomainName": "-", "VirtualAccount": "%%1843",
+            "TargetLinkedLogonId": hexid(linked), "ElevatedToken": elev,
+        }
+        msg = ("An account was successfully logged on.\r\n\r\nSubject:\r\n"
+               f"\tSecurity ID:\t\t{subj[0]}\r\n\tAccount Name:\t\t{subj[1]}\r\n"
+               f"\tAccount Domain:\t\t{subj[2]}\r\n\tLogon ID:\t\t"
+               f"{subj[3].upper().replace('0X', '0x')}\r\n\r\n"
+               "Logon Information:\r\n"
+               f"\tLogon Type:\t\t{ltype}\r\n"
+               f"\tRestricted Admin Mode:\t{YES_NO.get(restricted, '-')}\r\n"
+               "\tVirtual Account:\t\tNo\r\n"
+               f"\tElevated Token:\t\t{YES_NO[elev]}\r\n\r\n"
+               "Impersonation Level:\t\tImpersonation\r\n\r\nNew Logon:\r\n"
+               f"\tSecurity ID:\t\t{ALICE_SID}\r\n\tAccount Name:\t\talice\r\n"
+               "\tAccount Domain:\t\tACME\r\n"
+               f"\tLogon ID:\t\t0x{lg.logon_id:X}\r\n"
+               f"\tLinked Logon ID:\t\t0x{linked:X}\r\n"
+               "\tNetwork Account Name:\t-\r\n\tNetwork Account Domain:\t-\r\n"
+               f"\tLogon GUID:\t\t{guid}\r\n\r\nProcess Information:\r\n"
+               f"\tProcess ID:\t\t{proc_id}\r\n\tProcess Name:\t\t{proc_name}"
+               "\r\n\r\nNetwork Information:\r\n"
+               f"\tWorkstation Name:\t{workstation}\r\n"
+               f"\tSource Network Address:\t{ip}\r\n\tSource Port:\t\t{port}"
+               "\r\n\r\nDetailed Authentication Information:\r\n"
+               f"\tLogon Process:\t\t{lproc}\r\n"
+               f"\tAuthentication Package:\t{auth}\r\n"
+               "\tTransited Services:\t-\r\n"
+               f"\tPackage Name (NTLM only):\t{lm}\r\n"
+               f"\tKey Length:\t\t{keylen}\r\n\r\n" + MSG_4624_TAIL)
+        self.ev(ts, CH_SECURITY, 4624, f, msg, tags)
+
+    def special(self, ts, logon_id: int):
+        privs = "\r\n\t\t\t".join(ADMIN_PRIVS)
+        self.ev(ts, CH_SECURITY, 4672, {
+            "SubjectUserSid": ALICE_SID, "SubjectUserName": "alice",
+            "SubjectDomainName": "ACME", "SubjectLogonId": hexid(logon_id),
+            "PrivilegeList": privs,
+        }, "Special privileges assigned to new logon.\r\n\r\nSubject:\r\n"
+           f"\tSecurity ID:\t\t{ALICE_SID}\r\n\tAccount Name:\t\talice\r\n"
+           f"\tAccount Domain:\t\tACME\r\n\tLogon ID:\t\t0x{logon_id:X}\r\n\r\n"
+           f"Privileges:\t\t{privs}")
+
+    def logoff(self, ts, logon_id: int, ltype: int):
+        self.ev(ts, CH_SECURITY, 4634, {
+            "TargetUserSid": ALICE_SID, "TargetUserName": "alice",
+            "TargetDomainName": "ACME", "TargetLogonId": hexid(logon_id),
+            "LogonType": str(ltype),
+        }, "An account was logged off.\r\n\r\nSubject:\r\n"
+           f"\tSecurity ID:\t\t{ALICE_SID}\r\n\tAccount Name:\t\talice\r\n"
+           f"\tAccount Domain:\t\tACME\r\n\tLogon ID:\t\t0x{logon_id:X}\r\n\r\n"
+           f"Logon Type:\t\t\t{ltype}\r\n\r\nThis event is generated when a "
+           "logon session is destroyed. It may be positively correlated with a "
+           "logon event using the Logon ID value. Logon IDs are only unique "
+           "between reboots on the same computer.")
+
+    def user_logoff(self, ts, logon_id: int):
+        self.ev(ts, CH_SECURITY, 4647, {
+            "TargetUserSid": ALICE_SID, "TargetUserName": "alice",
+            "TargetDomainName": "ACME", "TargetLogonId": hexid(logon_id),
+        }, "User initiated logoff:\r\n\r\nSubject:\r\n"
+           f"\tSecurity ID:\t\t{ALICE_SID}\r\n\tAccount Name:\t\talice\r\n"
+           f"\tAccount Domain:\t\tACME\r\n\tLogon ID:\t\t0x{logon_id:X}\r\n\r\n"
+           "This event is generated when a logoff is initiated. No further "
+           "user-initiated activity can occur. This event can be interpreted "
+           "as a logoff event.")
+
+    def render(self):
+        rng = self.rng
+        # record numbers in the order the events were written on the host
+        rec = {CH_SYSMON: 4_182_204, CH_SECURITY: 1_204_377}
+        rows = []
+        for e in sorted(self.events, key=lambda e: (e[0], e[1])):
+            ts, order, ch, eid, fields, msg, tags = e
+            rec[ch] += rng.randint(1, 3) if ch == CH_SYSMON else rng.randint(1, 9)
+            recv = ts + timedelta(milliseconds=rng.randint(1000, 3000))
+            recv = recv.replace(microsecond=recv.microsecond // 1000 * 1000)
+            loc = ts.astimezone(CET)
+            head = {"EventTime": f"{loc:%Y-%m-%d %H:%M:%S}", "Hostname": WS_HOST}
+            if ch == CH_SYSMON:
+                version, cat = SYSMON_META[eid]
+                head.update({
+                    "Keywords": -9223372036854775808, "EventType": "INFO",
+                    "SeverityValue": 2, "Severity": "INFO", "EventID": eid,
+                    "SourceName": "Microsoft-Windows-Sysmon",
+                    "ProviderGuid": SYSMON_GUID, "Version": version, "Task": eid,
+                    "OpcodeValue": 0, "RecordNumber": rec[ch],
+                    "ExecutionProcessID": SYSMON_PID,
+                    "ThreadID": rng.choice([4120, 4124, 5388]), "Channel": ch,
+                    "Domain": "NT AUTHORITY", "AccountName": "SYSTEM",
+                    "UserID": "S-1-5-18", "AccountType": "User",
+                    "Category": cat, "Opcode": "Info"})
+            else:
+                version, task, cat = SECURITY_META[eid]
+                head.update({
+                    "Keywords": -9214364837600034816, "EventType": "AUDIT_SUCCESS",
+                    "SeverityValue": 2, "Severity": "INFO", "EventID": eid,
+                    "SourceName": "Microsoft-Windows-Security-Auditing",
+                    "ProviderGuid": SECURITY_GUID, "Version": version,
+                    "Task": task, "OpcodeValue": 0, "RecordNumber": rec[ch],
+                    "ExecutionProcessID": LSASS_PID,
+                    "ThreadID": rng.choice([868, 6204, 7316]), "Channel": ch,
+                    "Category": cat, "Opcode": "Info"})
+            d = dict(head)
+            d.update(fields)
+            if msg is not None:
+                d["Message"] = msg
+            rloc = recv.astimezone(CET)
+            d.update({"EventReceivedTime": f"{rloc:%Y-%m-%d %H:%M:%S}",
+                      "SourceModuleName": "eventlog",
+                      "SourceModuleType": "im_msvistalog", "host": WEC_HOST,
+                      "port": 51044, "@version": "1",
+                      "@timestamp": f"{recv:%Y-%m-%dT%H:%M:%S}."
+                                    f"{recv.microsecond // 1000:03d}Z"})
+            rows.append((recv, ts, order, json.dumps(
+                d, ensure_ascii=False, separators=(",", ":")), tags))
+        rows.sort(key=lambda r: (r[0], r[1], r[2]))
+        tagged: dict[str, list] = {}
+        for n, r in enumerate(rows, 1):
+            for tg in r[4]:
+                tagged.setdefault(tg, []).append((F_SYSMON, n))
+        return "\n".join(r[3] for r in rows) + "\n", tagged
+
+
+def workstation(ctx: Context):
+    w = WinLog()
+    rng = w.rng
+    system = WinLogon("NT AUTHORITY\\SYSTEM", "S-1-5-18", "WS-ALICE$", "ACME",
+                      0x3E7, win_guid(WS_BOOT, 0x03E7, "000000000000"), 0,
+                      "System", "%%1936", "S-1-16-16384")
+    boot = WS_BOOT + sec(9.2)
+    sched = WinProc(win_guid(boot, 0x0021, "000000000c00"), 1948,
+                    r"C:\Windows\System32\svchost.exe",
+                    r"C:\Windows\system32\svchost.exe -k netsvcs -p -s Schedule",
+                    system)
+    termsvc = WinProc(win_guid(boot, 0x0027, "000000000c00"), 1232,
+                      r"C:\Windows\System32\svchost.exe",
+                      r"C:\Windows\System32\svchost.exe -k NetworkService -s "
+                      "TermService", system)
+
+    # background: Defender signature updates, Edge updates (SYSTEM)
+    t = at("2026-03-11 19:43:10")
+    while t < END:
+        j = t + sec(rng.randint(0, 900) + rng.random())
+        img = WIN_IMAGES["mpcmdrun"][0]
+        p = w.process(j, "mpcmdrun", f'"{img}" SignatureUpdate -ScheduleJob '
+                      "-RestrictPrivileges -DailyReschedule", sched, system,
+                      SYS32_DIR)
+        w.exit(j + sec(rng.uniform(8, 45)), p)
+        t += timedelta(hours=6)
+    for ts in ("2026-03-12 03:17:44.120981", "2026-03-13 15:02:09.870112",
+               "2026-03-14 11:26:51.300456"):
+        j = at(ts)
+        img = WIN_IMAGES["edgeupdate"][0]
+        p = w.process(j, "edgeupdate", f'"{img}" /ua /installsource scheduler',
+                      sched, system, SYS32_DIR)
+        w.exit(j + sec(rng.uniform(3, 12)), p)
+
+    def alice_logon(ts, session, ltype, ip="127.0.0.1", tags=()):
+        limited = rng.randint(0x2000000, 0x4000000)
+        elevated = limited - rng.randint(2, 40)
+        lg = WinLogon("ACME\\alice", ALICE_SID, "alice", "ACME", limited,
+                      win_guid(ts, limited & 0xFFFF, f"{limited >> 16:04x}00000000"),
+                      session, "Medium", "%%1938", "S-1-16-8192")
+        elev = WinLogon(lg.user, lg.sid, lg.name, lg.domain, elevated, lg.guid,
+                        session, "High", "%%1937", "S-1-16-12288")
+        w.logon(ts, ltype, elev, limited, True, ip=ip, tags=tags)
+        w.logon(ts + sec(0.001), ltype, lg, elevated, False, ip=ip, tags=tags)
+        w.special(ts + sec(0.001), elevated)
+        winlogon = WinProc(win_guid(ts - sec(2), 0x0a00 + session, "000000000c00"),
+                           rng.randint(150, 250) * 4,
+                           r"C:\Windows\System32\winlogon.exe", "winlogon.exe",
+                           system)
+        ui = w.process(ts + sec(1.6), "userinit",
+                       r"C:\Windows\system32\userinit.exe", winlogon, lg,
+                       SYS32_DIR)
+        ex = w.process(ts + sec(2.3), "explorer", r"C:\Windows\Explorer.EXE", ui,
+                       lg, SYS32_DIR)
+        return lg, elev, ex
+
+    home = HOME_DIR
+    days = [(at("2026-03-12 07:48:13.402118"), at("2026-03-12 17:34:50.118274")),
+            (at("2026-03-13 07:55:40.771093"), at("2026-03-13 16:58:03.450219"))]
+    for k, (t_on, t_off) in enumerate(days):
+        lg, elev, ex = alice_logon(t_on, 1, 2)
+        for off, key, cmd in [
+                (49, "outlook", '"C:\\Program Files\\Microsoft Office\\root\\'
+                 'Office16\\OUTLOOK.EXE" '),
+                (57, "teams", '"' + WIN_IMAGES["teams"][0] + '" msteams:'
+                 'system-initiated'),
+                (86, "msedge", '"' + WIN_IMAGES["msedge"][0] + '" '
+                 '--profile-directory=Default')]:
+            w.process(t_on + sec(off + rng.random()), key, cmd, ex, lg, home)
+        sessions = [s for s in ctx.alice_ssh if s[0].date() == t_on.date()]
+        first = sessions[0][0]
+        wt = w.process(first - sec(rng.uniform(90, 150)), "wt",
+                       '"' + WIN_IMAGES["wt"][0] + '"', ex, lg, home)
+        ps = w.process(first - sec(rng.uniform(40, 80)),
+                       "powershell", '"' + WIN_IMAGES["powershell"][0] + '"', wt,
+                       lg, home, rule="technique_id=T1059.001,technique_name="
+                       "PowerShell")
+        for acc, port, disc in sessions:
+            ssh_run(w, rng, acc, port, disc, ps, lg, "-A bastion-01")
+        if k == 0:
+            w.process(at("2026-03-12 13:12:40.330918"), "notepad",
+                      r'"C:\Windows\System32\notepad.exe" C:\Users\alice'
+                      r"\Documents\oncall-handover.txt", ex, lg, home)
+        w.user_logoff(t_off, lg.logon_id)
+        w.logoff(t_off + sec(0.41), lg.logon_id, 2)
+        w.logoff(t_off + sec(0.43), elev.logon_id, 2)
+
+    # ---- Saturday: on call, from home over the VPN, RDP to her workstation ----
+    t = at("2026-03-14 08:39:09.812044")
+    nla = rng.randint(0x5000000, 0x5800000)
+    nla_lg = WinLogon("ACME\\alice", ALICE_SID, "alice", "ACME", nla, "", 0,
+                      "Medium", "%%1938", "S-1-16-8192")
+    w.logon(t, 3, nla_lg, 0, True, ip=VPN_IP, port="49822", ntlm=True,
+            workstation="ALICE-HOME", tags="ws_rdp")
+    w.logoff(t + sec(1.1), nla, 3)
+    lg, elev, ex = alice_logon(t + sec(2.4), 2, 10, ip=VPN_IP, tags="ws_rdp")
+    w.process(t + sec(5.0), "rdpclip", "rdpclip", termsvc, lg, SYS32_DIR)
+    acc, port, disc = [s for s in ctx.alice_ssh if s[0].day == 14][0]
+    wt = w.process(at("2026-03-14 08:40:31.204470"), "wt",
+                   '"' + WIN_IMAGES["wt"][0] + '"', ex, lg, home)
+    ps = w.process(at("2026-03-14 08:40:32.018822"), "powershell",
+                   '"' + WIN_IMAGES["powershell"][0] + '"', wt, lg, home,
+                   rule="technique_id=T1059.001,technique_name=PowerShell")
+    ssh_run(w, rng, acc, port, disc, ps, lg, "bastion-01", tags="ws_ssh")
+    edge = w.process(at("2026-03-14 09:26:31.550217"), "msedge",
+                     '"' + WIN_IMAGES["msedge"][0] + '" --profile-directory='
+                     "Default https://console.aws.amazon.com/", ex, lg, home)
+    dl = at("2026-03-14 09:33:40.512873")
+    w.ev(dl, CH_SYSMON, 11, {
+        "RuleName": "Downloads", "UtcTime": sysmon_time(dl),
+        "ProcessGuid": edge.guid, "ProcessId": str(edge.pid), "Image": edge.image,
+        "TargetFilename": r"C:\Users\alice\Downloads\event_history.json",
+        "CreationUtcTime": sysmon_time(dl), "User": lg.user,
+    }, tags="ws_download")
+    gh = w.process(at("2026-03-14 09:35:02.301164"), "powershell",
+                   '"' + WIN_IMAGES["powershell"][0] + '" -NoProfile -Command '
+                   '"Get-FileHash -Algorithm SHA256 -Path C:\\Users\\alice\\'
+                   'Downloads\\event_history.json | Format-List"', ps, lg, home,
+                   rule="technique_id=T1059.001,technique_name=PowerShell",
+                   tags="ws_filehash")
+    w.exit(at("2026-03-14 09:35:03.877410"), gh, tags="ws_filehash")
+    td = at("2026-03-14 10:02:30.661093")
+    w.ev(td, CH_SECURITY, 4779, {
+        "AccountName": "alice", "AccountDomain": "ACME",
+        "LogonID": hexid(lg.logon_id), "SessionName": "RDP-Tcp#2",
+        "ClientName": "ALICE-HOME", "ClientAddress": VPN_IP,
+    }, "A session was disconnected from a Window Station.\r\n\r\nSubject:\r\n"
+       "\tAccount Name:\t\talice\r\n\tAccount Domain:\t\tACME\r\n"
+       f"\tLogon ID:\t\t0x{lg.logon_id:X}\r\n\r\nSession:\r\n"
+       "\tSession Name:\t\tRDP-Tcp#2\r\n\r\nAdditional Information:\r\n"
+       f"\tClient Name:\t\tALICE-HOME\r\n\tClient Address:\t\t{VPN_IP}\r\n\r\n"
+       "This event is generated when a user disconnects from an existing "
+       "Terminal Services session, or when a user switches away from an "
+       "existing desktop using Fast User Switching.")
+    return w.render()
+
+
+def ssh_run(w: WinLog, rng, acc, port, disc, parent, lg, args, tags=()):
+    """ssh.exe on the workstation for one of alice's bastion-01 logins: the
+    process, its DNS query, the TCP connection (same source port as sshd
+    logged) and its exit when the session ends."""
+    start = acc - sec(rng.uniform(0.9, 1.5))
+    p = w.process(start, "ssh", '"' + WIN_IMAGES["ssh"][0] + '" ' + args,
+                  parent, lg, HOME_DIR, tags=tags)
+    q = start + sec(0.031 + rng.random() * 0.02)
+    w.ev(q, CH_SYSMON, 22, {
+        "RuleName": "-", "UtcTime": sysmon_time(q), "ProcessGuid": p.guid,
+        "ProcessId": str(p.pid), "QueryName": "bastion-01.acme.local",
+        "QueryStatus": "0", "QueryResults": f"::ffff:{BASTION_IP};",
+        "Image": p.image, "User": lg.user,
+    }, tags=tags)
+    c = q + sec(0.012 + rng.random() * 0.01)
+    w.ev(c, CH_SYSMON, 3, {
+        "RuleName": "technique_id=T1021.004,technique_name=SSH",
+        "UtcTime": sysmon_time(c), "ProcessGuid": p.guid,
+        "ProcessId": str(p.pid), "Image": p.image, "User": lg.user,
+        "Protocol": "tcp", "Initiated": "true", "SourceIsIpv6": "false",
+        "SourceIp": ALICE_WS, "SourceHostname": WS_HOST,
+        "SourcePort": str(port), "SourcePortName": "-",
+        "DestinationIsIpv6": "false", "DestinationIp": BASTION_IP,
+        "DestinationHostname": "bastion-01.acme.local", "DestinationPort": "22",
+        "DestinationPortName": "ssh",
+    }, tags=tags)
+    w.exit(disc + sec(0.02 + rng.random() * 0.03), p)
+
+
+# --------------------------------------------------------------------------
 # Build, render, facts
 # --------------------------------------------------------------------------
 
@@ -1403,6 +2771,282 @@ def facts(out: dict[str, str], tagged) -> dict:
     return res
 
 
+# ---- facts about the new files (computed by parsing what was written) ------
+
+RE_CLF = re.compile(
+    r'^(\S+) - (\S+) \[(\d\d/\w{3}/\d{4}:\d\d:\d\d:\d\d ([+-]\d{4}))\] '
+    r'"((?:[^"\\]|\\.)*)" (\d{3}) (\d+) "((?:[^"\\]|\\.)*)" '
+    r'"((?:[^"\\]|\\.)*)"$')
+
+
+def parse_clf(line: str):
+    m = RE_CLF.match(line)
+    if not m:
+        return None
+    dt = datetime.strptime(m.group(3), "%d/%b/%Y:%H:%M:%S %z")
+    return {"ip": m.group(1), "user": m.group(2), "raw_ts": m.group(3),
+            "offset": m.group(4), "dt": dt, "request": m.group(5),
+            "status": int(m.group(6)), "bytes": int(m.group(7)),
+            "referer": m.group(8), "ua": m.group(9)}
+
+
+def utc_s(dt: datetime) -> str:
+    dt = dt.astimezone(UTC)
+    if dt.microsecond:
+        return f"{dt:%Y-%m-%dT%H:%M:%S}.{dt.microsecond // 1000:03d}Z"
+    return f"{dt:%Y-%m-%dT%H:%M:%S}Z"
+
+
+def counts(items) -> dict:
+    c: dict = {}
+    for x in items:
+        c[x] = c.get(x, 0) + 1
+    return dict(sorted(c.items()))
+
+
+def base_info(rel, text):
+    return {"format": EXTRA_FORMATS[rel], "lines": text.count("\n"),
+            "bytes": len(text.encode()),
+            "sha256": hashlib.sha256(text.encode()).hexdigest()}
+
+
+def access_facts(rel, text, line_ts):
+    lines = text.split("\n")[:-1]
+    recs = [parse_clf(ln) for ln in lines]
+    bad = [n for n, r in enumerate(recs, 1) if r is None]
+    good = [(n, r) for n, r in enumerate(recs, 1) if r is not None]
+    for n, r in good:
+        line_ts[n] = (r["raw_ts"], utc_s(r["dt"]), r["dt"])
+    ooo = [n1 for (n0, r0), (n1, r1) in zip(good, good[1:]) if r1["dt"] < r0["dt"]]
+    att = [(n, r) for n, r in good if r["ip"] == ATTACKER_IP]
+    gob = [n for n, r in att if r["ua"] == UA_GOBUSTER]
+    info = base_info(rel, text)
+    info.update({
+        "utc_offsets": sorted({r["offset"] for _, r in good}),
+        "first_timestamp": {"raw": good[0][1]["raw_ts"],
+                            "utc": utc_s(good[0][1]["dt"]), "line": good[0][0]},
+        "last_timestamp": {"raw": good[-1][1]["raw_ts"],
+                           "utc": utc_s(good[-1][1]["dt"]), "line": good[-1][0]},
+        "unparseable_lines": bad,
+        "out_of_order_lines": ooo,
+        "status_counts": {str(k): v for k, v in
+                          counts(r["status"] for _, r in good).items()},
+        "distinct_client_addresses": len({r["ip"] for _, r in good}),
+        "ipv6_client_lines": sum(1 for _, r in good if ":" in r["ip"]),
+        "lines_with_remote_user": [{"line": n, "user": r["user"],
+                                    "status": r["status"]}
+                                   for n, r in good if r["user"] != "-"],
+        "lines_with_escaped_bytes": [n for n, r in good if "\\x" in r["request"]],
+        "hostile_lines": [n for n, ln in enumerate(lines, 1)
+                          if HOSTILE_SCRIPT in ln or HOSTILE_CSV in ln],
+        "lines_mentioning_attacker_ips": {
+            ip: sum(1 for ln in lines if ip in ln) for ip in (ATTACKER_IP, DROP_IP)},
+        "attacker": {
+            "ip": ATTACKER_IP, "lines": len(att),
+            "first": {"line": att[0][0], "utc": utc_s(att[0][1]["dt"])} if att else None,
+            "last": {"line": att[-1][0], "utc": utc_s(att[-1][1]["dt"])} if att else None,
+            "status_counts": {str(k): v for k, v in
+                              counts(r["status"] for _, r in att).items()},
+            "404_lines": sum(1 for _, r in att if r["status"] == 404),
+            "gobuster_lines": len(gob),
+            "gobuster_first_line": gob[0] if gob else None,
+            "gobuster_last_line": gob[-1] if gob else None,
+        },
+    })
+    if rel == F_ACCESS_CET:
+        info["lines_whose_local_date_differs_from_utc_date"] = [
+            n for n, r in good if r["dt"].date() != r["dt"].astimezone(UTC).date()]
+    return info
+
+
+def trail_facts(text, line_ts):
+    recs = json.loads(text)["Records"]
+    starts = record_start_lines(text)
+    if len(starts) != len(recs):
+        raise SystemExit("cloudtrail.json: cannot find every record's first line")
+    dts = [datetime.fromisoformat(r["eventTime"].replace("Z", "+00:00"))
+           for r in recs]
+    for i, (n, dt) in enumerate(zip(starts, dts)):
+        line_ts[n] = (recs[i]["eventTime"], recs[i]["eventTime"], dt)
+
+    def ref(i):
+        r = recs[i]
+        d = {"record": i, "line": starts[i], "eventTime": r["eventTime"],
+             "eventName": r["eventName"],
+             "userName": r["userIdentity"].get("userName"),
+             "sourceIPAddress": r["sourceIPAddress"]}
+        if "errorCode" in r:
+            d["errorCode"] = r["errorCode"]
+        return d
+
+    gets = [i for i, r in enumerate(recs) if r["eventName"] == "GetObject"
+            and r["userIdentity"].get("userName") == "backup-bot"]
+    att = [i for i, r in enumerate(recs) if r["sourceIPAddress"] == ATTACKER_IP]
+    info = base_info(F_TRAIL, text)
+    info.update({
+        "records": len(recs),
+        "record_start_lines": starts,
+        "first_timestamp": {"raw": recs[0]["eventTime"], "utc": recs[0]["eventTime"],
+                            "record": 0, "line": starts[0]},
+        "last_timestamp": {"raw": recs[-1]["eventTime"],
+                           "utc": recs[-1]["eventTime"],
+                           "record": len(recs) - 1, "line": starts[-1]},
+        "records_out_of_order": [i for i in range(1, len(recs))
+                                 if dts[i] < dts[i - 1]],
+        "event_names": counts(r["eventName"] for r in recs),
+        "by_user": counts(r["userIdentity"].get("userName") for r in recs),
+        "by_source_ip": counts(r["sourceIPAddress"] for r in recs),
+        "by_event_category": counts(r["eventCategory"] for r in recs),
+        "errors": [ref(i) for i, r in enumerate(recs) if "errorCode" in r],
+        "attacker_records": [ref(i) for i in att],
+        "getobject_by_backup_bot": len(gets),
+        "getobject_by_backup_bot_from_attacker": sum(
+            1 for i in gets if recs[i]["sourceIPAddress"] == ATTACKER_IP),
+        "bytes_out_to_attacker": sum(
+            recs[i].get("additionalEventData", {}).get("bytesTransferredOut", 0)
+            for i in att),
+        "access_key_changes": [
+            dict(ref(i), status=recs[i]["requestParameters"].get("status"))
+            for i, r in enumerate(recs)
+            if r["eventName"] in ("UpdateAccessKey", "DeleteAccessKey")],
+    })
+    return info
+
+
+def win_event_time(d: dict):
+    """(raw, datetime UTC) of when the event happened: Sysmon's UtcTime, or
+    for Security events EventTime, which is the workstation's local time
+    (CET, no zone written)."""
+    if d["Channel"] == CH_SYSMON:
+        dt = datetime.strptime(d["UtcTime"], "%Y-%m-%d %H:%M:%S.%f")
+        return d["UtcTime"], dt.replace(tzinfo=UTC)
+    dt = datetime.strptime(d["EventTime"], "%Y-%m-%d %H:%M:%S")
+    return d["EventTime"], dt.replace(tzinfo=CET).astimezone(UTC)
+
+
+def time_field(d: dict) -> str:
+    return "UtcTime" if d["Channel"] == CH_SYSMON else "EventTime (CET)"
+
+
+def sysmon_facts(text, line_ts):
+    lines = text.split("\n")[:-1]
+    recs = [json.loads(ln) for ln in lines]
+    times = [win_event_time(d) for d in recs]
+    recv = [datetime.fromisoformat(d["@timestamp"].replace("Z", "+00:00"))
+            for d in recs]
+    for n, (raw, dt) in enumerate(times, 1):
+        line_ts[n] = (raw, utc_s(dt), dt)
+    order = sorted(range(len(recs)), key=lambda i: (times[i][1], i))
+    first, last = order[0], order[-1]
+    delays = [(recv[i] - times[i][1]).total_seconds() * 1000
+              for i, d in enumerate(recs) if d["Channel"] == CH_SYSMON]
+    by_ch: dict = {}
+    for d in recs:
+        by_ch.setdefault(d["Channel"], []).append(d["EventID"])
+    ssh3 = [{"line": n, "utc": utc_s(times[n - 1][1]),
+             "source_port": int(d["SourcePort"])}
+            for n, d in enumerate(recs, 1)
+            if d["Channel"] == CH_SYSMON and d["EventID"] == 3
+            and d["DestinationIp"] == BASTION_IP and d["DestinationPort"] == "22"]
+    info = base_info(F_SYSMON, text)
+    info.update({
+        "encoding": "UTF-8; some lines are not ASCII",
+        "non_ascii_lines": [n for n, ln in enumerate(lines, 1) if not ln.isascii()],
+        "first_timestamp": {"raw": times[first][0], "utc": utc_s(times[first][1]),
+                            "line": first + 1, "field": time_field(recs[first])},
+        "last_timestamp": {"raw": times[last][0], "utc": utc_s(times[last][1]),
+                           "line": last + 1, "field": time_field(recs[last])},
+        "first_received": {"@timestamp": recs[0]["@timestamp"], "line": 1},
+        "last_received": {"@timestamp": recs[-1]["@timestamp"],
+                          "line": len(recs)},
+        "received_out_of_order_lines": [
+            n for n in range(2, len(recs) + 1) if recv[n - 1] < recv[n - 2]],
+        "event_time_out_of_order_lines": [
+            n for n in range(2, len(recs) + 1)
+            if times[n - 1][1] < times[n - 2][1]],
+        "sysmon_receive_delay_ms": {"min": round(min(delays)),
+                                    "max": round(max(delays))},
+        "events_by_channel": {ch: {str(k): v for k, v in counts(ids).items()}
+                              for ch, ids in sorted(by_ch.items())},
+        "events_by_event_id": {str(k): v for k, v in
+                               counts(d["EventID"] for d in recs).items()},
+        "process_creations_by_image": counts(
+            d["Image"].rsplit("\\", 1)[-1] for d in recs
+            if d["Channel"] == CH_SYSMON and d["EventID"] == 1),
+        "logons_4624_by_type": counts(
+            d["LogonType"] for d in recs if d["EventID"] == 4624),
+        "ssh_connections_to_bastion": ssh3,
+        "get_filehash_lines": [n for n, d in enumerate(recs, 1)
+                               if "Get-FileHash" in d.get("CommandLine", "")],
+    })
+    return info
+
+
+def extra_facts(fx, extra: dict) -> dict:
+    """Adds the new files to fx["files"]; returns {rel: {line: (raw, utc, dt)}}."""
+    line_ts: dict = {}
+    for rel, text in extra.items():
+        lt = line_ts.setdefault(rel, {})
+        if rel in (F_ACCESS, F_ACCESS_CET):
+            fx["files"][rel] = access_facts(rel, text, lt)
+        elif rel == F_TRAIL:
+            fx["files"][rel] = trail_facts(text, lt)
+        else:
+            fx["files"][rel] = sysmon_facts(text, lt)
+    return line_ts
+
+
+def sanity_extra(out, extra, fx):
+    F = fx["files"]
+    problems = []
+    for rel, sha in PINNED_SHA256.items():
+        if hashlib.sha256(out[rel].encode()).hexdigest() != sha:
+            problems.append(f"{rel}: changed (its SHA-256 is pinned by the tests)")
+    for rel, text in extra.items():
+        if "\r" in text or not text.endswith("\n") or "\n\n" in text:
+            problems.append(f"{rel}: bad line endings")
+        if rel != F_SYSMON and not text.isascii():
+            problems.append(f"{rel}: not ASCII")
+    for rel, off in ((F_ACCESS, ["+0000"]), (F_ACCESS_CET, ["+0100"])):
+        i = F[rel]
+        if i["unparseable_lines"] or i["out_of_order_lines"]:
+            problems.append(f"{rel}: unparseable or out-of-order lines")
+        if i["utc_offsets"] != off:
+            problems.append(f"{rel}: offsets {i['utc_offsets']}")
+    a = F[F_ACCESS]
+    if len(a["hostile_lines"]) != 2 or a["attacker"]["404_lines"] < 200:
+        problems.append("access.log: expected 2 hostile lines and hundreds of "
+                        "404s from the attacker")
+    if a["attacker"]["last"]["utc"] >= "2026-03-14T02:11:09Z":
+        problems.append("access.log: the recon must end before the brute force")
+    if not F[F_ACCESS_CET]["lines_whose_local_date_differs_from_utc_date"]:
+        problems.append("access-cet.log: no line crosses local midnight")
+    t = F[F_TRAIL]
+    if [e["errorCode"] for e in t["errors"]].count("AccessDenied") != 1 \
+            or t["records_out_of_order"]:
+        problems.append("cloudtrail.json: expected one AccessDenied, in order")
+    ids = [r["eventID"] for r in json.loads(extra[F_TRAIL])["Records"]]
+    if len(set(ids)) != len(ids):
+        problems.append("cloudtrail.json: duplicate eventID")
+    s = F[F_SYSMON]
+    sysmon = s["events_by_channel"].get(CH_SYSMON, {})
+    sec_ = s["events_by_channel"].get(CH_SECURITY, {})
+    if sysmon.get("1") != sec_.get("4688"):
+        problems.append("sysmon.jsonl: every Sysmon 1 needs its 4688")
+    d = s["sysmon_receive_delay_ms"]
+    if d["min"] < 1000 or d["max"] > 3000 or s["received_out_of_order_lines"]:
+        problems.append("sysmon.jsonl: @timestamp must trail the event by 1-3 s "
+                        "and be in order")
+    if not s["non_ascii_lines"]:
+        problems.append("sysmon.jsonl: no non-ASCII line")
+    ports = sorted(x["port"] for x in F[f"{INC}/bastion-01/auth.log"]["accepted"]
+                   if x["user"] == "alice" and x["ip"] == ALICE_WS)
+    if sorted(x["source_port"] for x in s["ssh_connections_to_bastion"]) != ports:
+        problems.append("sysmon.jsonl: ssh source ports do not match bastion-01")
+    if problems:
+        raise SystemExit("sanity check failed:\n  " + "\n  ".join(problems))
+
+
 def fmt_lines(refs, limit=6):
     if len(refs) > limit:
         return ", ".join(refs[:3]) + f", … ({len(refs)} lines) …, " + refs[-1]
@@ -1458,25 +3102,62 @@ STEP_ROWS = [
     ("db_userdel", "db-01: userdel -r sysbackup"),
     ("db_authkeys", "db-01: bastion-01's root key removed"),
     ("alice_logout", "alice logs out"),
+    # the other evidence formats
+    ("cet_recon", "Legacy redirect container (+0100 log): first probes from "
+     "203.0.113.45"),
+    ("web_recon_first", "web-01 nginx: first request from 203.0.113.45"),
+    ("web_dirbust", "web-01 nginx: gobuster directory brute force "
+     "(hundreds of 404s)"),
+    ("web_wplogin", "web-01 nginx: manual probes begin (`GET /wp-login.php`)"),
+    ("web_basic_auth", "web-01 nginx: basic-auth guesses on /admin/ "
+     "(`admin`, `deploy`)"),
+    ("web_hostile", "web-01 nginx: hostile user agent and request line"),
+    ("ct_whoami", "CloudTrail: backup-bot's key used from 203.0.113.45 "
+     "(`GetCallerIdentity`)"),
+    ("ct_recon", "CloudTrail: `ListBuckets` / `ListObjects` by the attacker"),
+    ("ct_exfil", "CloudTrail: `GetObject` of every backup (exfiltration)"),
+    ("ct_policy_denied", "CloudTrail: `PutBucketPolicy` denied (`AccessDenied`)"),
+    ("ct_return", "CloudTrail: the attacker tries the key again"),
+    ("ws_rdp", "WS-ALICE: alice connects over the VPN with RDP (4624 type 3, "
+     "then type 10)"),
+    ("ws_ssh", "WS-ALICE: `ssh bastion-01` (4688, Sysmon 1, 22, 3)"),
+    ("ct_alice_login", "CloudTrail: alice signs in to the AWS console"),
+    ("ct_key_inactive", "CloudTrail: backup-bot's key set Inactive "
+     "(`UpdateAccessKey`)"),
+    ("ws_download", "WS-ALICE: CloudTrail event history downloaded (Sysmon 11)"),
+    ("ws_filehash", "WS-ALICE: `Get-FileHash` of the download (4688, Sysmon 1, 5)"),
+    ("ct_policy_check", "CloudTrail: alice checks the bucket policy "
+     "(`NoSuchBucketPolicy`)"),
+    ("ct_key_deleted", "CloudTrail: backup-bot's key deleted (`DeleteAccessKey`)"),
 ]
 
 
-def file_ts_of(out, ref):
+def file_ts_of(out, ref, line_ts):
     rel, n = ref.rsplit(":", 1)
+    if rel in line_ts:
+        return line_ts[rel][int(n)]
     fmt = {fs.rel: fs.fmt for fs in OUTPUT_FILES}[rel]
     ln = out[rel].split("\n")[int(n) - 1]
     return parse_ts(fmt, ln, 2026)
 
 
-def steps_table(out, fx) -> str:
+def show_ref(ref, fx) -> str:
+    rel, n = ref.rsplit(":", 1)
+    if rel == F_TRAIL:
+        idx = fx["files"][F_TRAIL]["record_start_lines"].index(int(n))
+        return f"{short(rel)}:{n} (record {idx})"
+    return f"{short(rel)}:{n}"
+
+
+def steps_table(out, fx, line_ts) -> str:
     rows = []
     for k, (tag, label) in enumerate(STEP_ROWS):
         refs = fx["steps"].get(tag)
         if not refs:
             raise SystemExit(f"step {tag} has no lines")
-        first = min((file_ts_of(out, r) for r in refs), key=lambda p: p[2])
-        refs_s = [f"{short(r.rsplit(':', 1)[0])}:{r.rsplit(':', 1)[1]}"
-                  for r in refs]
+        first = min((file_ts_of(out, r, line_ts) for r in refs),
+                    key=lambda p: p[2])
+        refs_s = [show_ref(r, fx) for r in refs]
         rows.append((first[2], k, f"| {label} | {first[1]} | "
                      f"{fmt_lines(refs_s)} |"))
     rows.sort()
@@ -1485,13 +3166,117 @@ def steps_table(out, fx) -> str:
 
 
 def files_table(fx) -> str:
-    rows = ["| file | format | lines | SHA-256 |", "|---|---|---:|---|"]
+    rows = ["| file | format | lines | records | SHA-256 |",
+            "|---|---|---:|---:|---|"]
     for rel, i in fx["files"].items():
         rows.append(f"| `{rel}` | {i['format']} | {i['lines']} | "
-                    f"`{i['sha256']}` |")
+                    f"{i.get('records', i['lines'])} | `{i['sha256']}` |")
     total = sum(i["lines"] for i in fx["files"].values())
-    rows.append(f"| **total** | | **{total}** | |")
+    recs = sum(i.get("records", i["lines"]) for i in fx["files"].values())
+    rows.append(f"| **total** | | **{total}** | **{recs}** | |")
     return "\n".join(rows) + "\n"
+
+
+def kv(d: dict) -> str:
+    return ", ".join(f"{k}: {v}" for k, v in d.items())
+
+
+def extra_md(rel, i) -> list[str]:
+    o = [f"### `{rel}`", "", f"- format: {i['format']}"]
+    if rel == F_TRAIL:
+        o.append(f"- records: **{i['records']}** ({i['lines']} lines, "
+                 f"{i['bytes']} bytes, pretty-printed, LF, final newline)")
+    else:
+        o.append(f"- lines: **{i['lines']}** ({i['bytes']} bytes, LF, final "
+                 "newline)")
+    o.append(f"- sha256: `{i['sha256']}`")
+    where = "record {record}, line {line}" if rel == F_TRAIL else "line {line}"
+    for k in ("first_timestamp", "last_timestamp"):
+        t = i[k]
+        fld = f"`{t['field']}` " if "field" in t else ""
+        o.append(f"- {k.replace('_', ' ')}: {fld}`{t['raw']}` "
+                 f"({where.format(**t)}, {t['utc']})")
+    if rel in (F_ACCESS, F_ACCESS_CET):
+        a = i["attacker"]
+        o += [f"- UTC offsets: {', '.join(f'`{x}`' for x in i['utc_offsets'])}",
+              f"- lines without a parseable timestamp: "
+              f"{i['unparseable_lines'] or 'none'}",
+              f"- lines stamped earlier than the line before: "
+              f"{i['out_of_order_lines'] or 'none'}",
+              f"- status codes: {kv(i['status_counts'])}",
+              f"- distinct client addresses: {i['distinct_client_addresses']} "
+              f"(IPv6 client lines: {i['ipv6_client_lines']})",
+              f"- lines from `{ATTACKER_IP}`: **{a['lines']}**, lines "
+              f"{a['first']['line']}–{a['last']['line']} "
+              f"({a['first']['utc']} – {a['last']['utc']}); status codes: "
+              f"{kv(a['status_counts'])}",
+              f"- **404 responses to `{ATTACKER_IP}`: {a['404_lines']}**"]
+        if a["gobuster_lines"]:
+            o.append(f"- `gobuster/3.6` lines: {a['gobuster_lines']} (lines "
+                     f"{a['gobuster_first_line']}–{a['gobuster_last_line']})")
+        ru = "; ".join(f"line {x['line']} `{x['user']}` ({x['status']})"
+                       for x in i["lines_with_remote_user"])
+        o += [f"- lines with a remote user: {ru or 'none'}",
+              f"- lines with hostile text: {i['hostile_lines'] or 'none'}",
+              f"- request lines with escaped bytes (`\\xHH`): "
+              f"{i['lines_with_escaped_bytes'] or 'none'}"]
+        if "lines_whose_local_date_differs_from_utc_date" in i:
+            o.append("- lines whose local (+0100) date is a day later than "
+                     "their UTC date: "
+                     f"{i['lines_whose_local_date_differs_from_utc_date']}")
+    elif rel == F_TRAIL:
+        o += [f"- records out of time order: "
+              f"{i['records_out_of_order'] or 'none'}",
+              f"- eventName counts: {kv(i['event_names'])}",
+              f"- by userName: {kv(i['by_user'])}",
+              f"- by sourceIPAddress: {kv(i['by_source_ip'])}",
+              f"- by eventCategory: {kv(i['by_event_category'])}",
+              f"- **`GetObject` by backup-bot: {i['getobject_by_backup_bot']}** "
+              f"(from `{ATTACKER_IP}`: "
+              f"{i['getobject_by_backup_bot_from_attacker']}); bytes sent to "
+              f"`{ATTACKER_IP}`: {i['bytes_out_to_attacker']}",
+              "- errors: " + "; ".join(
+                  f"record {e['record']} (line {e['line']}) {e['eventName']} by "
+                  f"{e['userName']} from {e['sourceIPAddress']}: "
+                  f"`{e['errorCode']}`" for e in i["errors"]),
+              "- access-key changes: " + "; ".join(
+                  f"record {e['record']} {e['eventTime']} {e['eventName']}"
+                  + (f" ({e['status']})" if e["status"] else "")
+                  for e in i["access_key_changes"]),
+              "", f"Records from `{ATTACKER_IP}` (record index is 0-based, line "
+              "is the record's opening `{`):", "",
+              "| record | line | eventTime | eventName | errorCode |",
+              "|---:|---:|---|---|---|"]
+        for e in i["attacker_records"]:
+            o.append(f"| {e['record']} | {e['line']} | {e['eventTime']} | "
+                     f"{e['eventName']} | {e.get('errorCode', '')} |")
+    else:
+        nas = i["non_ascii_lines"]
+        ooo = i["event_time_out_of_order_lines"]
+        d = i["sysmon_receive_delay_ms"]
+        o += [f"- first line received: `{i['first_received']['@timestamp']}`; "
+              f"last: `{i['last_received']['@timestamp']}` (line "
+              f"{i['last_received']['line']}); `@timestamp` never goes back",
+              f"- event time = Sysmon `UtcTime`, or for Security events "
+              f"`EventTime` (local CET, UTC+1, no zone written) minus one hour",
+              f"- Sysmon events: `@timestamp` − `UtcTime` = {d['min']}–{d['max']} ms",
+              f"- lines whose event time is earlier than the line before: "
+              f"{len(ooo)} ({ooo})",
+              f"- events per channel and EventID: " + "; ".join(
+                  f"{ch}: {kv(ids)}" for ch, ids in i["events_by_channel"].items()),
+              f"- events per EventID: {kv(i['events_by_event_id'])}",
+              f"- process creations (Sysmon 1) by image: "
+              f"{kv(i['process_creations_by_image'])}",
+              f"- 4624 by LogonType: {kv(i['logons_4624_by_type'])}",
+              "- Sysmon 3 connections to 10.20.0.5:22 (line, UTC, source port; "
+              "each port matches an `Accepted publickey for alice` line in "
+              "`bastion-01/auth.log`): " + "; ".join(
+                  f"{x['line']} {x['utc']} {x['source_port']}"
+                  for x in i["ssh_connections_to_bastion"]),
+              f"- lines with `Get-FileHash`: {i['get_filehash_lines']}",
+              f"- non-ASCII lines (`®` in `Product`): {len(nas)} ({nas})"]
+    o.append("")
+    return o
 
 
 def expected_md(fx) -> str:
@@ -1503,10 +3288,12 @@ def expected_md(fx) -> str:
          "year: the incident files are read with year **2026**, "
          "`rollover/syslog-newyear.log` with year **2025**.",
          "",
-         f"Attacker IPs: `{ATTACKER_IP}` (SSH brute force, interactive "
-         f"logins), `{DROP_IP}` (payload download, exfiltration target).",
-         "", "## Per file", ""]
-    for rel, i in fx["files"].items():
+         f"Attacker IPs: `{ATTACKER_IP}` (web reconnaissance, SSH brute force, "
+         f"interactive logins, use of the stolen AWS key), `{DROP_IP}` "
+         "(payload download, exfiltration target).",
+         "", "## Per file: syslog", ""]
+    syslog = {r: i for r, i in fx["files"].items() if "failed_password_lines" in i}
+    for rel, i in syslog.items():
         o.append(f"### `{rel}`")
         o.append("")
         o.append(f"- format: {i['format']}")
@@ -1548,22 +3335,65 @@ def expected_md(fx) -> str:
                      f"escaped characters on line(s) "
                      f"{i['lines_with_escaped_sd_params']}")
         o.append("")
+    o += ["## Per file: the other evidence formats", "",
+          "All times below are UTC. The access logs and the Windows events are "
+          "one record per line; `aws/cloudtrail.json` is one JSON document "
+          "whose `Records` array holds the events.", ""]
+    for rel, i in fx["files"].items():
+        if rel not in syslog:
+            o += extra_md(rel, i)
     tot = sum(i["lines"] for i in fx["files"].values())
-    fp = sum(i["failed_password_lines"] for i in fx["files"].values())
-    acc = sum(i["accepted_lines"] for i in fx["files"].values())
+    stot = sum(i["lines"] for i in syslog.values())
+    fp = sum(i["failed_password_lines"] for i in syslog.values())
+    acc = sum(i["accepted_lines"] for i in syslog.values())
     o += ["## Totals", "",
+          f"- lines in the six syslog files: **{stot}**",
           f"- lines in all files: **{tot}**",
           f"- `Failed password` lines in all files: **{fp}**",
           f"- `Accepted` lines in all files: **{acc}**", "",
           "## Accepted lines (all)", "",
           "| file | line | method | user | from | port |",
           "|---|---:|---|---|---|---:|"]
-    for rel, i in fx["files"].items():
+    for rel, i in syslog.items():
         for a in i["accepted"]:
             o.append(f"| `{short(rel)}` | {a['line']} | {a['method']} | "
                      f"{a['user']} | {a['ip']} | {a['port']} |")
     o.append("")
     return "\n".join(o)
+
+
+def new_files_block(fx) -> str:
+    """A few headline numbers for the new files (all of them are in
+    EXPECTED.md)."""
+    a = fx["files"][F_ACCESS]
+    c = fx["files"][F_ACCESS_CET]
+    t = fx["files"][F_TRAIL]
+    s = fx["files"][F_SYSMON]
+    return "\n".join([
+        f"- `web-01/access.log`: {a['lines']} lines, {a['first_timestamp']['utc']}"
+        f" – {a['last_timestamp']['utc']}; {a['attacker']['lines']} lines from "
+        f"{ATTACKER_IP} (lines {a['attacker']['first']['line']}–"
+        f"{a['attacker']['last']['line']}), **{a['attacker']['404_lines']} of "
+        "them 404s**; hostile lines "
+        f"{a['hostile_lines']}.",
+        f"- `web-01/access-cet.log`: {c['lines']} lines, all `+0100`, "
+        f"{c['first_timestamp']['utc']} – {c['last_timestamp']['utc']}; "
+        f"{c['attacker']['lines']} lines from {ATTACKER_IP} (lines "
+        f"{c['attacker']['first']['line']}–{c['attacker']['last']['line']}, "
+        f"from {c['attacker']['first']['utc']}).",
+        f"- `aws/cloudtrail.json`: {t['records']} records, "
+        f"{t['first_timestamp']['utc']} – {t['last_timestamp']['utc']}; "
+        f"{len(t['attacker_records'])} from {ATTACKER_IP} (records "
+        f"{t['attacker_records'][0]['record']}–"
+        f"{t['attacker_records'][-1]['record']}); "
+        f"**{t['getobject_by_backup_bot_from_attacker']} `GetObject` by "
+        f"backup-bot from {ATTACKER_IP}** ({t['bytes_out_to_attacker']} bytes); "
+        "errors: " + ", ".join(f"record {e['record']} `{e['errorCode']}`"
+                               for e in t["errors"]) + ".",
+        f"- `ws-alice/sysmon.jsonl`: {s['lines']} events, "
+        f"{s['first_timestamp']['utc']} – {s['last_timestamp']['utc']} (event "
+        f"time); per EventID: {kv(s['events_by_event_id'])}.",
+    ]) + "\n"
 
 
 def readme_blocks(readme: str, blocks: dict[str, str]) -> str:
@@ -1576,7 +3406,7 @@ def readme_blocks(readme: str, blocks: dict[str, str]) -> str:
     return readme
 
 
-def quirks_block(out, fx) -> str:
+def quirks_block(out, fx, extra) -> str:
     """The deliberate oddities, with exact line numbers."""
     o = []
     mal = f"{INC}/bastion-01/malformed.log"
@@ -1598,6 +3428,47 @@ def quirks_block(out, fx) -> str:
     for n in fx["files"][r5]["lines_with_escaped_sd_params"]:
         o.append(f"- `bastion-01/messages-rfc5424.log` line {n}: an SD-PARAM "
                  'value with escaped quotes (`\\"`)')
+    a = fx["files"][F_ACCESS]
+    al = extra[F_ACCESS].split("\n")
+    for n in a["hostile_lines"]:
+        o.append(f"- `web-01/access.log` line {n}: hostile text: "
+                 f"`` {al[n - 1]} ``")
+    for n in a["lines_with_escaped_bytes"]:
+        o.append(f"- `web-01/access.log` line {n}: a TLS handshake sent to "
+                 "port 80; nginx logs the bytes as `\\xHH` escapes, status 400")
+    ru = [x for x in a["lines_with_remote_user"] if x["status"] == 401]
+    if ru:
+        o.append("- `web-01/access.log` lines " + ", ".join(
+            str(x["line"]) for x in ru) + ": a remote user (`" + "`, `".join(
+            x["user"] for x in ru) + "`) on requests that failed with 401 "
+            "(nginx logs the name it was sent, right or wrong)")
+    c = fx["files"][F_ACCESS_CET]
+    o.append(f"- `web-01/access-cet.log`: every line is `+0100`; lines "
+             f"{c['lines_whose_local_date_differs_from_utc_date']} fall on the "
+             "next local day (their UTC date is a day earlier); the attacker's "
+             f"lines {c['attacker']['first']['line']}–"
+             f"{c['attacker']['last']['line']} read `02:49`–`02:50` local but "
+             f"happened at {c['attacker']['first']['utc']}, before everything "
+             "else the attacker did")
+    t = fx["files"][F_TRAIL]
+    o.append("- `aws/cloudtrail.json`: two failed calls, only one of them "
+             "hostile: " + "; ".join(
+                 f"record {e['record']} (line {e['line']}) `{e['eventName']}` "
+                 f"by {e['userName']}: `{e['errorCode']}`" for e in t["errors"])
+             + ". Several records share a second (the parallel `GetObject`s); "
+             "S3 user agents are wrapped in `[…]`; `requestParameters` is "
+             "`null` on some records")
+    s = fx["files"][F_SYSMON]
+    o.append(f"- `ws-alice/sysmon.jsonl`: {len(s['non_ascii_lines'])} lines are "
+             "not ASCII (`Microsoft® Windows® Operating System` in `Product`), "
+             f"first line {s['non_ascii_lines'][0]}")
+    o.append("- `ws-alice/sysmon.jsonl`: lines are in the order the collector "
+             "received them (`@timestamp`, 1–3 s after the event), so "
+             f"{len(s['event_time_out_of_order_lines'])} lines have an event "
+             "time earlier than the line before (first: line "
+             f"{s['event_time_out_of_order_lines'][0]}); `EventTime` and "
+             "`EventReceivedTime` are the workstation's local time (CET) with "
+             "no zone; Security events have no `UtcTime` at all")
     return "\n".join(o) + "\n"
 
 
@@ -1633,17 +3504,32 @@ def sanity(out, fx):
 
 def all_outputs() -> dict[str, str]:
     out, tagged = build()
+    ctx = world_context()
+    extra = {}
+    for rel, make in ((F_ACCESS, lambda: web_access_log(ctx)),
+                      (F_ACCESS_CET, legacy_access_log),
+                      (F_TRAIL, lambda: cloudtrail(ctx)),
+                      (F_SYSMON, lambda: workstation(ctx))):
+        extra[rel], tg = make()
+        for k, refs in tg.items():
+            if k in tagged:
+                raise SystemExit(f"tag {k} used twice")
+            tagged[k] = refs
     fx = facts(out, tagged)
     sanity(out, fx)
+    line_ts = extra_facts(fx, extra)
+    sanity_extra(out, extra, fx)
     res = dict(out)
+    res.update(extra)
     res[f"{INC}/EXPECTED.md"] = expected_md(fx)
     res[f"{INC}/expected.json"] = json.dumps(fx, indent=2, ensure_ascii=True) + "\n"
     readme_path = ROOT / "README.md"
     if readme_path.exists():
         res["README.md"] = readme_blocks(
             readme_path.read_text(encoding="utf-8"),
-            {"steps": steps_table(out, fx), "files": files_table(fx),
-             "quirks": quirks_block(out, fx)})
+            {"steps": steps_table(out, fx, line_ts), "files": files_table(fx),
+             "quirks": quirks_block(out, fx, extra),
+             "new-files": new_files_block(fx)})
     return res
 
 
