@@ -146,7 +146,11 @@ async fn imports_the_sample_syslog_and_browses_the_timeline() {
 
         // Search narrows the table.
         c.find(Locator::Css("#q-grep")).await.unwrap().send_keys("Accepted password").await.unwrap();
-        let total = wait_text(&c, "#tl-total", |t| !t.contains("2,824") && t.contains("event")).await;
+        // (A count, not "counting events…" while the filtered query runs.)
+        let total = wait_text(&c, "#tl-total", |t| {
+            !t.contains("2,824") && t.starts_with(|ch: char| ch.is_ascii_digit()) && t.contains("event")
+        })
+        .await;
         let n: usize = total.chars().filter(|ch| ch.is_ascii_digit()).collect::<String>().parse().unwrap();
         assert_eq!(count(&c, "#timeline .tl-row").await, n, "{total}");
 
@@ -172,6 +176,30 @@ async fn imports_the_sample_syslog_and_browses_the_timeline() {
         let html = std::fs::read_to_string(&report).unwrap();
         assert!(html.contains("Incident report: Untitled case") && html.contains("<svg"));
         assert_eq!(reply["bytes"].as_u64().unwrap() as usize, html.len());
+
+        // A file with records that do not parse: its issues are listed, and one opens in a
+        // drawer with its raw line.
+        let malformed = repo().join("sample-data/incident-2026-03/bastion-01/malformed.log");
+        let path = c.find(Locator::Css("#import-path")).await.unwrap();
+        path.clear().await.unwrap();
+        path.send_keys(malformed.to_str().unwrap()).await.unwrap();
+        c.find(Locator::Css("#import-btn")).await.unwrap().click().await.unwrap();
+        let summary = wait_text(&c, "#import-summary", |t| t.contains("malformed.log")).await;
+        assert!(summary.contains("8 events, 2 issues"), "{summary}");
+        let issues = wait_text(&c, "#import-issues", |t| t.contains("line 4") && t.contains("line 7")).await;
+        assert_eq!(count(&c, "#import-issues .issue-row").await, 2, "{issues}");
+        let mut locators = Vec::new();
+        for e in c.find_all(Locator::Css("#import-issues .issue-locator")).await.unwrap() {
+            locators.push(e.prop("textContent").await.unwrap().unwrap_or_default());
+        }
+        assert_eq!(locators, ["line 4", "line 7"], "{issues}");
+        c.find(Locator::Css("#import-issues .issue-row")).await.unwrap().click().await.unwrap();
+        let raw_line = "bastion-01 sshd[47877]: Connection closed by 192.0.2.211 port 40022 [preauth]";
+        let detail = wait_text(&c, "#issue-detail", |t| t.contains(raw_line)).await;
+        assert!(detail.contains("malformed.log") && detail.contains("line 4"), "{detail}");
+        let raw = c.find(Locator::Css("#issue-detail pre")).await.unwrap().prop("textContent").await.unwrap();
+        assert_eq!(raw.as_deref().map(str::trim_end), Some(raw_line));
+        screenshot(&c, "import-issues.png").await;
     })
     .await;
     let _ = c.close().await;

@@ -7,8 +7,8 @@ use std::sync::atomic::Ordering;
 
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter, State};
-use tideline::ingest::{self, ImportOptions, ImportSummary};
-use tideline::overview::{self, CaseInfo, EventDetail};
+use tideline::ingest::{self, ImportOptions, ImportReport};
+use tideline::overview::{self, CaseInfo, EventDetail, IssuePage};
 use tideline::time::parse_user_time;
 use tideline::timeline::{TimelinePage, TimelineQuery};
 use tideline::{report, Case};
@@ -82,26 +82,57 @@ pub async fn create_case(
     )
 }
 
+/// Import choices from the UI: the year of year-less stamps and the zone of zone-less
+/// ones (an IANA name); both optional.
+#[derive(Debug, Default, Deserialize)]
+pub struct ImportChoices {
+    year: Option<i32>,
+    tz: Option<String>,
+}
+
 #[tauri::command]
 pub async fn import_evidence(
     app: AppHandle,
     state: State<'_, AppState>,
-    path: PathBuf,
-) -> Reply<ImportSummary> {
+    paths: Vec<PathBuf>,
+    choices: Option<ImportChoices>,
+) -> Reply<ImportReport> {
+    let choices = choices.unwrap_or_default();
+    let mut opts = ImportOptions {
+        year: choices.year,
+        ..ImportOptions::default()
+    };
+    if let Some(tz) = choices.tz.filter(|t| !t.trim().is_empty()) {
+        opts.tz = tz.trim().parse().map_err(|_| CommandError {
+            code: "invalid".into(),
+            message: format!("unknown time zone '{tz}' (use an IANA name such as Europe/Berlin)"),
+        })?;
+    }
     state.cancel.store(false, Ordering::SeqCst);
     let cancel = state.cancel.clone();
     with_case(&state, |open| {
-        let summary =
-            ingest::import_file(&mut open.case, &path, &ImportOptions::default(), &mut |p| {
-                let _ = app.emit("import-progress", p);
-                if cancel.load(Ordering::SeqCst) {
-                    ControlFlow::Break(())
-                } else {
-                    ControlFlow::Continue(())
-                }
-            })?;
+        let report = ingest::import_paths(&mut open.case, &paths, &opts, &mut |p| {
+            let _ = app.emit("import-progress", p);
+            if cancel.load(Ordering::SeqCst) {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        })?;
         open.reload()?;
-        Ok(summary)
+        Ok(report)
+    })
+}
+
+#[tauri::command]
+pub async fn import_issues(
+    state: State<'_, AppState>,
+    evidence_id: Option<i64>,
+    offset: u64,
+    limit: u64,
+) -> Reply<IssuePage> {
+    with_case(&state, |open| {
+        overview::issues(&open.case, evidence_id, offset, limit.min(1000))
     })
 }
 

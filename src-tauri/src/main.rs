@@ -20,6 +20,7 @@ fn main() {
             commands::create_case,
             commands::import_evidence,
             commands::cancel_import,
+            commands::import_issues,
             commands::timeline_page,
             commands::event_detail,
             commands::write_report,

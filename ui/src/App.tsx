@@ -1,10 +1,11 @@
-// The one window: header, then either the empty state or the workspace (import bar, evidence,
-// timeline, event drawer). Owns the open case, the applied filter, the selected event and the
-// error/notice lines; components report failures here as ApiError.
+// The one window: header, then either the empty state or the workspace (import bar, import
+// issues, evidence, timeline, and beside it the event or issue drawer). Owns the open case, the
+// applied filter, the open drawer, which import issues are listed, and the error/notice lines;
+// components report failures here as ApiError.
 
 import { useCallback, useEffect, useState } from 'react';
 import * as api from './api/api';
-import { ApiError, type CaseInfo } from './api/api';
+import { ApiError, type CaseInfo, type EvidenceInfo, type ImportReport, type ImportSummary, type IssueInfo } from './api/api';
 import { toApiError } from './api/errors';
 import { EMPTY_FILTER, type TimelineFilter } from './lib/query';
 import { baseName, fileSlug, formatBytes } from './lib/format';
@@ -16,11 +17,20 @@ import { EvidencePanel } from './components/EvidencePanel';
 import { Timeline } from './components/Timeline';
 import { TimelineFilters } from './components/TimelineFilters';
 import { EventDrawer } from './components/EventDrawer';
+import { ImportIssues, type IssueScope } from './components/ImportIssues';
+import { IssueDrawer } from './components/IssueDrawer';
 
 type CaseState =
   | { kind: 'loading' }
   | { kind: 'ready'; info: CaseInfo | null }
   | { kind: 'failed'; error: ApiError };
+
+/** The side panel beside the timeline: one event, or one import issue. */
+type Drawer = { kind: 'event'; id: number } | { kind: 'issue'; issue: IssueInfo } | null;
+
+function itemScope(title: string, evidenceId: number, count: number): IssueScope {
+  return { title, parts: [{ evidenceId, count }] };
+}
 
 export function App() {
   const [caseState, setCaseState] = useState<CaseState>({ kind: 'loading' });
@@ -28,7 +38,8 @@ export function App() {
   const [notice, setNotice] = useState<string | null>(null);
   const [filter, setFilter] = useState<TimelineFilter>(EMPTY_FILTER);
   const [dataVersion, setDataVersion] = useState(0);
-  const [selectedId, setSelectedId] = useState<number | null>(null);
+  const [drawer, setDrawer] = useState<Drawer>(null);
+  const [issueScope, setIssueScope] = useState<IssueScope | null>(null);
   const [busy, setBusy] = useState(false);
 
   const reportError = useCallback((err: unknown) => setError(toApiError(err)), []);
@@ -53,7 +64,7 @@ export function App() {
   const showCase = useCallback((info: CaseInfo | null) => {
     setCaseState({ kind: 'ready', info });
     setDataVersion((v) => v + 1);
-    setSelectedId(null);
+    setDrawer(null);
   }, []);
 
   /** Run one header action: clears old messages, reports failures, blocks double clicks. */
@@ -82,6 +93,7 @@ export function App() {
       if (picked === null) return false;
       const path = /\.tideline$/i.test(picked) ? picked : `${picked}.tideline`;
       showCase(await api.createCase(path, title));
+      setIssueScope(null);
       setNotice(`Created case "${title}" at ${path}`);
       return true;
     });
@@ -92,6 +104,7 @@ export function App() {
       if (path === null) return false;
       const opened = await api.openCase(path);
       showCase(opened);
+      setIssueScope(null);
       setNotice(`Opened ${baseName(opened.path)}`);
       return true;
     });
@@ -114,14 +127,46 @@ export function App() {
     }
   }, [showCase, reportError]);
 
+  /** After an import: list the issues of the items it brought in, and refresh the case. */
+  const imported = useCallback(
+    (report: ImportReport) => {
+      const parts = report.imported
+        .filter((s) => s.issues > 0)
+        .map((s) => ({ evidenceId: s.evidence_id, count: s.issues }));
+      const only = report.imported.length === 1 ? report.imported[0] : undefined;
+      const title = only ? `Issues in ${baseName(only.path)}` : 'Issues of the last import';
+      setIssueScope(parts.length > 0 ? { title, parts } : null);
+      void refreshCase();
+    },
+    [refreshCase],
+  );
+
+  const showItemIssues = useCallback((item: ImportSummary) => {
+    setIssueScope(itemScope(`Issues in ${baseName(item.path)}`, item.evidence_id, item.issues));
+  }, []);
+
+  const showEvidenceIssues = useCallback((ev: EvidenceInfo) => {
+    setIssueScope(itemScope(`Issues in ${ev.file_name}`, ev.id, ev.issues));
+  }, []);
+
+  const closeIssues = useCallback(() => {
+    setIssueScope(null);
+    setDrawer((d) => (d?.kind === 'issue' ? null : d));
+  }, []);
+
+  const openIssue = useCallback((issue: IssueInfo) => setDrawer({ kind: 'issue', issue }), []);
+  const openEvent = useCallback((id: number) => setDrawer({ kind: 'event', id }), []);
+  const closeDrawer = useCallback(() => setDrawer(null), []);
+
+  const drawerOpen = drawer !== null;
   useEffect(() => {
-    if (selectedId === null) return;
+    if (!drawerOpen) return;
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') setSelectedId(null);
+      if (e.key === 'Escape') setDrawer(null);
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
-  }, [selectedId]);
+  }, [drawerOpen]);
 
   return (
     <div className="app">
@@ -135,20 +180,29 @@ export function App() {
       <Messages error={error} notice={notice} onDismissError={() => setError(null)} onDismissNotice={() => setNotice(null)} />
       {info ? (
         <main className="workspace">
-          <ImportBar onImported={refreshCase} onError={setError} />
-          <EvidencePanel evidence={info.evidence} sources={info.sources} />
-          <section className={selectedId === null ? 'timeline-area' : 'timeline-area with-drawer'}>
+          <ImportBar onImported={imported} onShowIssues={showItemIssues} onError={setError} />
+          {issueScope && (
+            <ImportIssues
+              key={`${issueScope.title}:${JSON.stringify(issueScope.parts)}`}
+              scope={issueScope}
+              selectedId={drawer?.kind === 'issue' ? drawer.issue.id : null}
+              onOpen={openIssue}
+              onClose={closeIssues}
+              onError={reportError}
+            />
+          )}
+          <EvidencePanel evidence={info.evidence} sources={info.sources} onShowIssues={showEvidenceIssues} />
+          <section className={drawer === null ? 'timeline-area' : 'timeline-area with-drawer'}>
             <Timeline
               filter={filter}
               dataVersion={dataVersion}
-              selectedId={selectedId}
-              onOpen={setSelectedId}
+              selectedId={drawer?.kind === 'event' ? drawer.id : null}
+              onOpen={openEvent}
               onError={reportError}
               toolbar={<TimelineFilters onApply={setFilter} />}
             />
-            {selectedId !== null && (
-              <EventDrawer id={selectedId} onClose={() => setSelectedId(null)} onError={reportError} />
-            )}
+            {drawer?.kind === 'event' && <EventDrawer id={drawer.id} onClose={closeDrawer} onError={reportError} />}
+            {drawer?.kind === 'issue' && <IssueDrawer issue={drawer.issue} onClose={closeDrawer} />}
           </section>
         </main>
       ) : (

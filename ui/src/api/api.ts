@@ -1,16 +1,19 @@
-// The UI's only door to Rust: typed wrappers over the Tauri commands, the import-progress event
-// and the native file dialogs. Nothing outside src/api/ imports @tauri-apps/*. Every function
+// The UI's only door to Rust: typed wrappers over the Tauri commands, the import-progress event,
+// files dropped on the window and the native file dialogs. Nothing outside src/api/ imports @tauri-apps/*. Every function
 // rejects with ApiError only.
 
 import { invoke, isTauri } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
+import { getCurrentWebview } from '@tauri-apps/api/webview';
 import { open, save } from '@tauri-apps/plugin-dialog';
 import { ApiError, NO_BACKEND, toApiError } from './errors';
 import type {
   CaseInfo,
   EventDetail,
+  ImportChoices,
   ImportProgress,
-  ImportSummary,
+  ImportReport,
+  IssuePage,
   ReportWritten,
   TimelinePage,
   TimelineQuery,
@@ -54,18 +57,20 @@ export function createCase(path: string, title: string): Promise<CaseInfo> {
 }
 
 /**
- * Import one evidence file into the open case. `onProgress` receives every `import-progress`
- * event emitted while this import runs. Rejects with code "cancelled" after `cancelImport`.
+ * Import files, folders and zip archives into the open case, in one transaction. `onProgress`
+ * receives every `import-progress` event emitted while this import runs. Rejects with code
+ * "cancelled" after `cancelImport` (the whole batch is undone).
  */
 export async function importEvidence(
-  path: string,
+  paths: string[],
+  choices: ImportChoices,
   onProgress: (progress: ImportProgress) => void,
-): Promise<ImportSummary> {
+): Promise<ImportReport> {
   let unlisten: (() => void) | undefined;
   try {
     requireBackend();
     unlisten = await listen<ImportProgress>('import-progress', (event) => onProgress(event.payload));
-    return await invoke<ImportSummary>('import_evidence', { path });
+    return await invoke<ImportReport>('import_evidence', { paths, choices });
   } catch (err) {
     throw toApiError(err);
   } finally {
@@ -73,6 +78,11 @@ export async function importEvidence(
     // (window closing) must not become an unhandled rejection.
     if (unlisten) Promise.resolve(unlisten()).catch(() => undefined);
   }
+}
+
+/** A page of import issues, of one evidence item or (null) of the whole case. */
+export function importIssues(evidenceId: number | null, offset: number, limit: number): Promise<IssuePage> {
+  return call<IssuePage>('import_issues', { evidenceId, offset, limit });
 }
 
 export async function cancelImport(): Promise<void> {
@@ -105,10 +115,19 @@ function single(picked: string | string[] | null): string | null {
   return Array.isArray(picked) ? (picked[0] ?? null) : picked;
 }
 
-/** File picker for an evidence file; null when the user cancels. */
-export function pickEvidenceFile(): Promise<string | null> {
+/** File picker for evidence files (several allowed); null when the user cancels. */
+export function pickEvidenceFiles(): Promise<string[] | null> {
+  return dialog(async () => {
+    const picked = await open({ title: 'Choose evidence to import', multiple: true, directory: false });
+    if (picked === null) return null;
+    return Array.isArray(picked) ? picked : [picked];
+  });
+}
+
+/** Folder picker for a directory of evidence; null when the user cancels. */
+export function pickEvidenceFolder(): Promise<string | null> {
   return dialog(async () =>
-    single(await open({ title: 'Choose evidence to import', multiple: false, directory: false })),
+    single(await open({ title: 'Choose a folder of evidence to import', multiple: false, directory: true })),
   );
 }
 
@@ -131,4 +150,32 @@ export function pickReportPath(defaultName: string): Promise<string | null> {
   return dialog(() =>
     save({ title: 'Write report', defaultPath: defaultName, filters: [REPORT_FILTER] }),
   );
+}
+
+/** Files dragged over or dropped on the window, as the app's own shape. */
+export type FileDrop =
+  | { type: 'enter'; paths: string[] }
+  | { type: 'over' }
+  | { type: 'drop'; paths: string[] }
+  | { type: 'leave' };
+
+/**
+ * Calls `handler` while files are dragged over the window and when they are dropped. Resolves
+ * to the function that stops listening; outside the desktop app nothing is ever dropped, so
+ * it resolves to a no-op.
+ */
+export async function onFileDrop(handler: (drop: FileDrop) => void): Promise<() => void> {
+  if (!isTauri()) return () => undefined;
+  try {
+    const unlisten = await getCurrentWebview().onDragDropEvent((event) => {
+      const p = event.payload;
+      if (p.type === 'enter' || p.type === 'drop') handler({ type: p.type, paths: p.paths });
+      else handler({ type: p.type });
+    });
+    return () => {
+      Promise.resolve(unlisten()).catch(() => undefined);
+    };
+  } catch (err) {
+    throw toApiError(err);
+  }
 }

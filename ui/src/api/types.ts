@@ -41,23 +41,58 @@ export type CaseInfo = {
 
 /** Payload of the `import-progress` Tauri event. */
 export type ImportProgress = {
+  /** The evidence item in work. */
   path: string;
+  /** 1-based position of that item in the batch, and how many items the batch has. */
+  file_index: number;
+  files_total: number;
+  /** Raw bytes of the current item read so far, and its size. */
   bytes_done: number;
   bytes_total: number;
+  /** Events and issues of the whole batch so far. */
   events: number;
   issues: number;
+  events_per_second: number;
 };
 
+/** The import choices: the year of year-less stamps, the IANA zone of zone-less ones. */
+export type ImportChoices = { year?: number | null; tz?: string | null };
+
+/** One imported evidence item. */
 export type ImportSummary = {
   path: string;
   evidence_id: number;
   sha256: string;
+  /** null: no parser recognised it; it is registered as evidence only. */
   format: string | null;
+  /** The stored bytes are gzip and were decompressed for parsing. */
+  gzip: boolean;
   events: number;
   issues: number;
+  /** Lines that are no record (blank lines, headers, comments). */
+  skipped: number;
   first_ts: string | null;
   last_ts: string | null;
 };
+
+/** A path that was not imported, and why. */
+export type Refused = { path: string; code: string; reason: string };
+
+/** The outcome of one import_evidence call. */
+export type ImportReport = { imported: ImportSummary[]; refused: Refused[] };
+
+/** A record an import could not read. */
+export type IssueInfo = {
+  id: number;
+  evidence_id: number;
+  evidence_name: string;
+  locator: string;
+  reason: string;
+  /** The raw record (invalid UTF-8 shown as U+FFFD). */
+  raw: string;
+};
+
+export type IssuePage = { total: number; offset: number; issues: IssueInfo[] };
 
 /** from/to: RFC 3339 or "YYYY-MM-DD HH:MM:SS" (UTC). */
 export type TimelineQuery = {

@@ -1,14 +1,19 @@
 // Collapsible register of the evidence in the case: name, format, size, counts, when and by
 // whom it was imported, and its SHA-256 (copyable; SHA-1 and MD5 in the tooltip). Also the
-// event count per source format.
+// event count per source format. An item's issue count opens the list of its issues.
 
 import type { EvidenceInfo, ValueCount } from '../api/types';
 import { formatBytes, formatCount, formatTs, orDash, plural } from '../lib/format';
 import { CopyText } from './CopyText';
 
-type Props = { evidence: EvidenceInfo[]; sources: ValueCount[] };
+type Props = {
+  evidence: EvidenceInfo[];
+  sources: ValueCount[];
+  /** Show the import issues of one evidence item. */
+  onShowIssues: (evidence: EvidenceInfo) => void;
+};
 
-export function EvidencePanel({ evidence, sources }: Props) {
+export function EvidencePanel({ evidence, sources, onShowIssues }: Props) {
   return (
     <details className="panel evidence" open={evidence.length > 0}>
       <summary>
@@ -48,7 +53,20 @@ export function EvidencePanel({ evidence, sources }: Props) {
                     {formatBytes(ev.size)}
                   </td>
                   <td className="num">{formatCount(ev.events)}</td>
-                  <td className={ev.issues > 0 ? 'num warn' : 'num'}>{formatCount(ev.issues)}</td>
+                  <td className={ev.issues > 0 ? 'num warn' : 'num'}>
+                    {ev.issues > 0 ? (
+                      <button
+                        type="button"
+                        className="link-button warn"
+                        aria-label={`Show the ${plural(ev.issues, 'issue')} of ${ev.file_name}`}
+                        onClick={() => onShowIssues(ev)}
+                      >
+                        {formatCount(ev.issues)}
+                      </button>
+                    ) : (
+                      formatCount(ev.issues)
+                    )}
+                  </td>
                   <td title={ev.acquired_at ? `Acquired ${formatTs(ev.acquired_at)} UTC` : undefined}>
                     {formatTs(ev.imported_at)} by {ev.imported_by}
                   </td>
