@@ -76,7 +76,16 @@ fn write_syslog(path: &Path, lines: u64) -> std::io::Result<()> {
     out.flush()
 }
 
-const PATHS: [&str; 8] = ["/", "/index.php", "/wp-login.php", "/static/app.js", "/api/v1/orders?id=", "/feed.xml", "/images/logo.png", "/admin/"];
+const PATHS: [&str; 8] = [
+    "/",
+    "/index.php",
+    "/wp-login.php",
+    "/static/app.js",
+    "/api/v1/orders?id=",
+    "/feed.xml",
+    "/images/logo.png",
+    "/admin/",
+];
 const AGENTS: [&str; 4] = [
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36",
     "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
