@@ -9,8 +9,11 @@
 
 mod auth;
 pub(crate) mod common;
+mod evtx;
 pub mod lines;
 mod syslog;
+mod windows;
+mod winevent_json;
 
 use std::cell::Cell;
 use std::fs::File;
@@ -51,15 +54,19 @@ pub trait Parser {
 /// The formats Tideline reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
+    Evtx,
+    WinEventJson,
     Syslog,
 }
 
 impl Format {
-    pub const ALL: &'static [Format] = &[Format::Syslog];
+    pub const ALL: &'static [Format] = &[Format::Evtx, Format::WinEventJson, Format::Syslog];
 
     /// The name used in `--format`, in the `source` column and in reports.
     pub fn name(self) -> &'static str {
         match self {
+            Format::Evtx => "evtx",
+            Format::WinEventJson => "winevent_json",
             Format::Syslog => "syslog",
         }
     }
@@ -67,6 +74,14 @@ impl Format {
     /// One line for `tideline formats`.
     pub fn description(self) -> &'static str {
         match self {
+            Format::Evtx => {
+                "evtx: Windows XML Event Log files (Security, System, Sysmon, PowerShell, ...); \
+                 time and id from the record's XML"
+            }
+            Format::WinEventJson => {
+                "winevent_json: Windows events as JSON lines (Sysmon/Security flattened \
+                 exports such as NXLog and OTRF Mordor, Winlogbeat)"
+            }
             Format::Syslog => {
                 "syslog: RFC 3164 (auth.log, messages, secure; year-less), RFC 5424, \
                  and rsyslog's RFC 3339 high-precision lines"
@@ -85,12 +100,16 @@ impl Format {
     /// Whether the first bytes of a file look like this format.
     pub fn sniff(self, head: &[u8]) -> bool {
         match self {
+            Format::Evtx => evtx::sniff(head),
+            Format::WinEventJson => winevent_json::sniff(head),
             Format::Syslog => syslog::sniff(head),
         }
     }
 
     fn parser(self, file: &FileContext, opts: &ImportOptions) -> Box<dyn Parser> {
         match self {
+            Format::Evtx => Box::new(evtx::EvtxParser::new(file, opts)),
+            Format::WinEventJson => Box::new(winevent_json::WinEventJsonParser::new(file, opts)),
             Format::Syslog => Box::new(syslog::SyslogParser::new(file, opts)),
         }
     }
