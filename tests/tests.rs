@@ -10,4 +10,5 @@ mod report;
 mod seal;
 mod syslog;
 mod web;
+mod windows;
 mod zeek;

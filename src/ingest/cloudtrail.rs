@@ -572,7 +572,9 @@ mod tests {
             "{}",
             got.issues[0].reason
         );
-        assert!(got.issues[0].raw.starts_with(b",{\"awsRegion\""));
+        // The kept raw text is where record 2 starts: right after record 1.
+        assert!(got.issues[0].raw.starts_with(b",{\""));
+        assert!(String::from_utf8_lossy(&got.issues[0].raw).contains("\"awsRegion\""));
     }
 
     #[test]

@@ -13,10 +13,13 @@ mod auth;
 mod cloudtrail;
 pub(crate) mod common;
 mod driver;
+mod evtx;
 mod journal_json;
 pub mod lines;
 mod source;
 mod syslog;
+mod windows;
+mod winevent_json;
 mod zeek;
 
 use std::io::BufRead;
@@ -54,13 +57,17 @@ pub enum Format {
     JournalJson,
     CloudTrail,
     Zeek,
+    Evtx,
+    WinEventJson,
     Syslog,
 }
 
 impl Format {
     pub const ALL: &'static [Format] = &[
+        Format::Evtx,
         Format::CloudTrail,
         Format::Zeek,
+        Format::WinEventJson,
         Format::JournalJson,
         Format::ApacheAccess,
         Format::ApacheError,
@@ -75,6 +82,8 @@ impl Format {
             Format::JournalJson => "journal_json",
             Format::CloudTrail => "cloudtrail",
             Format::Zeek => "zeek",
+            Format::Evtx => "evtx",
+            Format::WinEventJson => "winevent_json",
             Format::Syslog => "syslog",
         }
     }
@@ -101,6 +110,14 @@ impl Format {
                 "zeek: Zeek logs, TSV with #fields header or JSON lines (source zeek_conn, \
                  zeek_dns, ... per log type)"
             }
+            Format::Evtx => {
+                "evtx: Windows XML Event Log files (Security, System, Sysmon, PowerShell, ...); \
+                 time and id from the record's XML"
+            }
+            Format::WinEventJson => {
+                "winevent_json: Windows events as JSON lines (Sysmon/Security flattened \
+                 exports such as NXLog and OTRF Mordor, Winlogbeat)"
+            }
             Format::Syslog => {
                 "syslog: RFC 3164 (auth.log, messages, secure; year-less), RFC 5424, \
                  and rsyslog's RFC 3339 high-precision lines"
@@ -124,6 +141,8 @@ impl Format {
             Format::JournalJson => journal_json::sniff(head),
             Format::CloudTrail => cloudtrail::sniff(head),
             Format::Zeek => zeek::sniff(head),
+            Format::Evtx => evtx::sniff(head),
+            Format::WinEventJson => winevent_json::sniff(head),
             Format::Syslog => syslog::sniff(head),
         }
     }
@@ -135,6 +154,8 @@ impl Format {
             Format::JournalJson => Box::new(journal_json::JournalJsonParser::new(file, opts)),
             Format::CloudTrail => Box::new(cloudtrail::CloudTrailParser::new(file, opts)),
             Format::Zeek => Box::new(zeek::ZeekParser::new(file, opts)),
+            Format::Evtx => Box::new(evtx::EvtxParser::new(file, opts)),
+            Format::WinEventJson => Box::new(winevent_json::WinEventJsonParser::new(file, opts)),
             Format::Syslog => Box::new(syslog::SyslogParser::new(file, opts)),
         }
     }
