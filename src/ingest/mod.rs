@@ -9,8 +9,15 @@
 
 mod auth;
 pub(crate) mod common;
+mod delimited;
+mod fields;
+mod generic_csv;
+mod generic_jsonl;
+mod hayabusa;
 pub mod lines;
+mod plaso;
 mod syslog;
+mod timesketch;
 
 use std::cell::Cell;
 use std::fs::File;
@@ -52,15 +59,32 @@ pub trait Parser {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Syslog,
+    Plaso,
+    Hayabusa,
+    Timesketch,
+    Jsonl,
+    Csv,
 }
 
 impl Format {
-    pub const ALL: &'static [Format] = &[Format::Syslog];
+    pub const ALL: &'static [Format] = &[
+        Format::Plaso,
+        Format::Hayabusa,
+        Format::Timesketch,
+        Format::Syslog,
+        Format::Jsonl,
+        Format::Csv,
+    ];
 
     /// The name used in `--format`, in the `source` column and in reports.
     pub fn name(self) -> &'static str {
         match self {
             Format::Syslog => "syslog",
+            Format::Plaso => "plaso",
+            Format::Hayabusa => "hayabusa",
+            Format::Timesketch => "timesketch",
+            Format::Jsonl => "jsonl",
+            Format::Csv => "csv",
         }
     }
 
@@ -70,6 +94,25 @@ impl Format {
             Format::Syslog => {
                 "syslog: RFC 3164 (auth.log, messages, secure; year-less), RFC 5424, \
                  and rsyslog's RFC 3339 high-precision lines"
+            }
+            Format::Plaso => {
+                "plaso: Plaso (log2timeline/psort) timelines, l2tcsv or json_line; \
+                 source plaso:<parser>"
+            }
+            Format::Hayabusa => {
+                "hayabusa: Hayabusa csv-timeline or json-timeline -L output, any profile"
+            }
+            Format::Timesketch => {
+                "timesketch: Timesketch import CSV or JSON lines \
+                 (message, datetime, timestamp_desc)"
+            }
+            Format::Jsonl => {
+                "jsonl: any JSON lines; time from --time-field or a common name \
+                 (@timestamp, timestamp, time, ...)"
+            }
+            Format::Csv => {
+                "csv: any CSV with a header row; time from --time-field or a common name \
+                 (timestamp, time, date, ...)"
             }
         }
     }
@@ -86,12 +129,22 @@ impl Format {
     pub fn sniff(self, head: &[u8]) -> bool {
         match self {
             Format::Syslog => syslog::sniff(head),
+            Format::Plaso => plaso::sniff(head),
+            Format::Hayabusa => hayabusa::sniff(head),
+            Format::Timesketch => timesketch::sniff(head),
+            Format::Jsonl => generic_jsonl::sniff(head),
+            Format::Csv => generic_csv::sniff(head),
         }
     }
 
     fn parser(self, file: &FileContext, opts: &ImportOptions) -> Box<dyn Parser> {
         match self {
             Format::Syslog => Box::new(syslog::SyslogParser::new(file, opts)),
+            Format::Plaso => Box::new(plaso::PlasoParser::new(file, opts)),
+            Format::Hayabusa => Box::new(hayabusa::HayabusaParser::new(file, opts)),
+            Format::Timesketch => Box::new(timesketch::TimesketchParser::new(file, opts)),
+            Format::Jsonl => Box::new(generic_jsonl::JsonlParser::new(file, opts)),
+            Format::Csv => Box::new(generic_csv::CsvParser::new(file, opts)),
         }
     }
 }

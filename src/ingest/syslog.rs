@@ -600,7 +600,10 @@ mod tests {
         let l = parse_line("2026-03-14T02:11:09+0100 bastion-01 sshd[22]: hi").unwrap();
         assert_eq!(l.kind, Kind::Rfc3339);
         let Stamp::Exact(dt) = l.stamp else { panic!() };
-        assert_eq!(dt.with_timezone(&Utc).to_rfc3339(), "2026-03-14T01:11:09+00:00");
+        assert_eq!(
+            dt.with_timezone(&Utc).to_rfc3339(),
+            "2026-03-14T01:11:09+00:00"
+        );
     }
 
     #[test]
