@@ -11,8 +11,10 @@
 //! make a row as wide as the header, only the line that opened it becomes an issue and
 //! reading starts again on the line after it.
 
+use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::io::{self, BufRead};
+use std::rc::Rc;
 
 use csv::ByteRecord;
 use serde_json::{Map, Value};
@@ -44,11 +46,14 @@ pub enum Item {
 
 /// Tracks whether a record ends at a line break or continues inside a quoted field,
 /// with the `csv` crate's rules: a quote opens a field only at the field's start, and
-/// `""` inside a quoted field is a quote.
+/// `""` inside a quoted field is a quote. `stray` notes a closing quote followed by
+/// more of the field (`"a"b`): the `csv` crate takes it, but after a line break it
+/// means the quote that opened the field was not meant to span lines.
 #[derive(Debug, Clone, Copy)]
 struct Quotes {
     open: bool,
     field_start: bool,
+    stray: bool,
 }
 
 impl Quotes {
@@ -56,6 +61,7 @@ impl Quotes {
         Quotes {
             open: false,
             field_start: true,
+            stray: false,
         }
     }
 
@@ -65,10 +71,13 @@ impl Quotes {
             let b = line[i];
             if self.open {
                 if b == b'"' {
-                    if line.get(i + 1) == Some(&b'"') {
-                        i += 1;
-                    } else {
-                        self.open = false;
+                    match line.get(i + 1) {
+                        Some(b'"') => i += 1,
+                        Some(b',') | None => self.open = false,
+                        Some(_) => {
+                            self.open = false;
+                            self.stray = true;
+                        }
                     }
                 }
             } else if b == b'"' && self.field_start {
@@ -82,24 +91,70 @@ impl Quotes {
     }
 }
 
-/// Splits one record's bytes into fields. Only `\n` ends a record (a stray `\r` is
-/// data), and the bytes hold no line break outside quotes, so this is one record.
-fn split(bytes: &[u8]) -> ByteRecord {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .terminator(csv::Terminator::Any(b'\n'))
-        .buffer_capacity(bytes.len().clamp(64, 64 * 1024))
-        .from_reader(bytes);
-    let mut record = ByteRecord::new();
-    // Reading from a byte slice cannot fail; an empty slice gives no fields.
-    let _ = reader.read_byte_record(&mut record);
-    record
+/// The bytes handed to the [`Splitter`]'s reader, one record at a time.
+#[derive(Clone, Default)]
+struct Feed(Rc<RefCell<VecDeque<u8>>>);
+
+impl io::Read for Feed {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let mut queue = self.0.borrow_mut();
+        let n = queue.len().min(buf.len());
+        for (dst, src) in buf.iter_mut().zip(queue.drain(..n)) {
+            *dst = src;
+        }
+        Ok(n)
+    }
+}
+
+/// Splits one record's bytes into fields with one long-lived `csv` reader (building
+/// a reader per record would rebuild its parser every time). Only `\n` ends a record
+/// (a stray `\r` is data), and a record holds no line break outside quotes, so each
+/// record handed over comes back as one byte record.
+struct Splitter {
+    feed: Feed,
+    reader: csv::Reader<Feed>,
+}
+
+impl Splitter {
+    fn reader(feed: &Feed) -> csv::Reader<Feed> {
+        csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_reader(feed.clone())
+    }
+
+    fn new() -> Self {
+        let feed = Feed::default();
+        Splitter {
+            reader: Self::reader(&feed),
+            feed,
+        }
+    }
+
+    fn split(&mut self, bytes: &[u8]) -> ByteRecord {
+        {
+            let mut queue = self.feed.0.borrow_mut();
+            queue.clear();
+            queue.extend(bytes);
+            queue.push_back(b'\n');
+        }
+        let mut record = ByteRecord::new();
+        // Reading from memory cannot fail.
+        let _ = self.reader.read_byte_record(&mut record);
+        if self.reader.is_done() {
+            // The reader saw the end of its input (it wanted more than one record):
+            // it would read nothing more, so start a new one.
+            self.reader = Self::reader(&self.feed);
+        }
+        record
+    }
 }
 
 /// Reads CSV records from lines (see the module documentation).
 pub struct RecordReader<R> {
     lines: LineReader<R>,
+    splitter: Splitter,
     pending: VecDeque<(Vec<u8>, LineInfo)>,
 }
 
@@ -108,6 +163,7 @@ impl<R: BufRead> RecordReader<R> {
         RecordReader {
             lines: LineReader::new(input),
             pending: VecDeque::new(),
+            splitter: Splitter::new(),
         }
     }
 
@@ -168,7 +224,19 @@ impl<R: BufRead> RecordReader<R> {
                 reason: "a quoted field opened on this line is never closed".into(),
             }));
         }
-        let fields = split(&raw);
+        if quotes.stray && !more.is_empty() {
+            let closed_at = more.last().map_or(info.number, |(_, i)| i.number);
+            self.unread(more);
+            return Ok(Some(Item::Broken {
+                line: info.number,
+                raw: first,
+                reason: format!(
+                    "a quoted field opened on this line closes on line {closed_at} \
+                     in the middle of a field"
+                ),
+            }));
+        }
+        let fields = self.splitter.split(&raw);
         if let Some(w) = width {
             if fields.len() != w {
                 let reason = format!("{} fields where the header has {w}", fields.len());
@@ -309,9 +377,7 @@ pub fn head_table(head: &[u8], max: usize) -> Option<(Vec<String>, Vec<usize>)> 
         match item {
             Item::Blank => continue,
             Item::Broken { .. } => {
-                if header.is_none() {
-                    return None;
-                }
+                header.as_ref()?;
                 widths.push(usize::MAX);
             }
             Item::Record { fields, .. } => match header {
@@ -391,12 +457,26 @@ mod tests {
 
     #[test]
     fn a_quote_closed_lines_later_in_a_row_of_the_wrong_width_is_resynchronised() {
-        let got = items(b"a,b\n1,\"open\n2,x\n3,\"y\",z\n4,w\n", 2);
+        let got = items(b"a,b\n1,\"open\n2,x\n\",z\n4,w\n", 2);
         assert_eq!(got[1], "2! a quoted field opened on this line does not close where the row should end (3 fields where the header has 2)");
         assert_eq!(
             &got[2..],
-            ["3+1: 2|x", "4! 3 fields where the header has 2", "5+1: 4|w"]
+            [
+                "3+1: 2|x",
+                "4! a quoted field opened on this line is never closed",
+                "5+1: 4|w"
+            ]
         );
+    }
+
+    #[test]
+    fn a_quote_closed_in_the_middle_of_a_later_field_is_resynchronised() {
+        let got = items(b"a,b\n1,\"open\n2,x\n3,\"y\"\"\"\n", 2);
+        assert_eq!(
+            got[1],
+            "2! a quoted field opened on this line closes on line 4 in the middle of a field"
+        );
+        assert_eq!(&got[2..], ["3+1: 2|x", "4+1: 3|y\""]);
     }
 
     #[test]
@@ -409,6 +489,14 @@ mod tests {
                 "3! 4 fields where the header has 3"
             ]
         );
+    }
+
+    #[test]
+    fn the_splitter_survives_a_record_that_runs_to_the_end_of_its_input() {
+        let mut s = Splitter::new();
+        assert_eq!(s.split(b"a,\"b\nc\""), ByteRecord::from(vec!["a", "b\nc"]));
+        assert_eq!(s.split(b"\"open"), ByteRecord::from(vec!["open\n"]));
+        assert_eq!(s.split(b"x,y"), ByteRecord::from(vec!["x", "y"]));
     }
 
     #[test]

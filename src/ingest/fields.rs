@@ -51,8 +51,11 @@ pub const DST_IP_FIELDS: &[&str] = &["dst_ip", "dest_ip", "destination_ip", "ser
 pub const PROCESS_FIELDS: &[&str] = &["process", "process_name", "image", "proc"];
 /// Fields that hold the message.
 pub const MESSAGE_FIELDS: &[&str] = &["message", "msg"];
-/// Fields that hold an event code.
+/// Fields that hold an event code. Only a short value (at most [`EVENT_CODE_MAX`]
+/// characters) is a code: a record's unique id under the same name (CloudTrail's
+/// `eventID` is a UUID) stays in `attrs`.
 pub const EVENT_CODE_FIELDS: &[&str] = &["event_id", "event_code"];
+pub const EVENT_CODE_MAX: usize = 16;
 /// Fields that hold a severity.
 pub const SEVERITY_FIELDS: &[&str] = &["severity", "level"];
 /// Fields that hold an action.
@@ -147,19 +150,22 @@ pub fn named_event(map: &Map<String, Value>, picked: &Picked, tz: Tz) -> Event {
         src_ip: get(&picked.src_ip),
         dst_ip: get(&picked.dst_ip),
         process: get(&picked.process),
-        event_code: get(&picked.event_code),
+        event_code: get(&picked.event_code).filter(|c| c.chars().count() <= EVENT_CODE_MAX),
         severity: get(&picked.severity),
         action: get(&picked.action),
         ..Default::default()
     };
     set_time(&mut event, get(&picked.time), tz);
     // A field is moved to a canonical column only when it had a value there.
-    let used: Vec<&str> = picked
+    let mut used: Vec<&str> = picked
         .columns()
         .into_iter()
         .filter_map(|k| k.as_deref())
         .filter(|k| common::text(map, k).is_some())
         .collect();
+    if event.event_code.is_none() {
+        used.retain(|k| Some(*k) != picked.event_code.as_deref());
+    }
     event.attrs = non_empty_attrs(map, &used);
     event.message = match get(&picked.message) {
         Some(m) => one_line(&m),
@@ -199,17 +205,23 @@ pub fn non_empty_attrs(map: &Map<String, Value>, used: &[&str]) -> Map<String, V
     attrs
 }
 
-/// Reads a time as [`common::parse_time`] does, plus `YYYY-MM-DD HH:MM:SS.f +HH:MM`
-/// and RFC 2822, reading a zone-less time in `tz` (flagged `zone_assumed`). A bare
+/// Reads a time as [`common::parse_time`] does, plus `YYYY-MM-DD HH:MM:SS.f +HH:MM`,
+/// RFC 2822 and C's `asctime` (`Sun Dec 04 04:47:44 2005`), reading a zone-less time in `tz` (flagged `zone_assumed`). A bare
 /// number counts as epoch time only from 1e8 (1973) on, so that small numbers in a
 /// field called `time` or `date` do not become dates in 1970.
 pub fn read_time(text: &str, tz: Tz) -> Option<(Micros, TsQuality)> {
     let t = text.trim();
+    if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
+        return Some((dt.with_timezone(&Utc).timestamp_micros(), TsQuality::EXACT));
+    }
     if let Ok(dt) = DateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S%.f %:z") {
         return Some((dt.with_timezone(&Utc).timestamp_micros(), TsQuality::EXACT));
     }
     if let Ok(dt) = DateTime::parse_from_rfc2822(t) {
         return Some((dt.with_timezone(&Utc).timestamp_micros(), TsQuality::EXACT));
+    }
+    if let Ok(ndt) = NaiveDateTime::parse_from_str(t, "%a %b %e %H:%M:%S %Y") {
+        return Some((local_to_utc(ndt, tz), TsQuality::EXACT.with_zone_assumed()));
     }
     if let Ok(n) = t.parse::<f64>() {
         if n < 1e8 {
@@ -342,6 +354,14 @@ mod tests {
         assert_eq!(e.user, None);
         assert_eq!(e.message, "a b");
         assert_eq!(Value::Object(e.attrs), json!({"port": 22}));
+
+        let map = json!({"eventID": "2537a6ac-5b7f-461e-a886-6541a8c58291", "EventCode": "4624"});
+        let map = map.as_object().unwrap();
+        let e = named_event(map, &Picked::from_keys(["eventID"], None), chrono_tz::UTC);
+        assert_eq!(e.event_code, None);
+        assert!(e.attrs.contains_key("eventID"));
+        let e = named_event(map, &Picked::from_keys(["EventCode"], None), chrono_tz::UTC);
+        assert_eq!(e.event_code.as_deref(), Some("4624"));
     }
 
     #[test]
@@ -358,6 +378,15 @@ mod tests {
         assert_eq!(
             read_time("2019-03-20 00:23:37.817", chrono_tz::Europe::Berlin),
             Some((want, TsQuality::EXACT.with_zone_assumed()))
+        );
+        let asctime = Some((1_133_671_664_000_000, TsQuality::EXACT.with_zone_assumed()));
+        assert_eq!(
+            read_time("Sun Dec 04 04:47:44 2005", chrono_tz::UTC),
+            asctime
+        );
+        assert_eq!(
+            read_time("Sun Dec  4 04:47:44 2005", chrono_tz::UTC),
+            asctime
         );
         assert_eq!(read_time("153", chrono_tz::UTC), None);
         assert_eq!(read_time("06:55:46", chrono_tz::UTC), None);

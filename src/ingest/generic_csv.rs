@@ -38,16 +38,17 @@ fn time_like(name: &str) -> bool {
 }
 
 /// Whether `head` is a CSV table: a header row of column names, at least two columns,
-/// every following row as wide as the header, and either a time-like column or at least
-/// three columns and three rows.
+/// more than two thirds of the following rows (up to 20, if any) as wide as the header, and
+/// either a time-like column or at least three columns and three rows.
 pub(super) fn sniff(head: &[u8]) -> bool {
     let Some((header, widths)) = delimited::head_table(head, 20) else {
         return false;
     };
+    let fitting = widths.iter().filter(|&&w| w == header.len()).count();
     header.len() >= 2
         && header.iter().all(|n| name_like(n))
-        && widths.iter().all(|&w| w == header.len())
-        && (header.iter().any(|n| time_like(n)) || (header.len() >= 3 && widths.len() >= 3))
+        && (widths.is_empty() || fitting * 3 > widths.len() * 2)
+        && (header.iter().any(|n| time_like(n)) || (header.len() >= 3 && fitting >= 3))
 }
 
 /// Reads generic CSV (see the module documentation).
@@ -112,6 +113,7 @@ mod tests {
             b"Mar 14 02:11:09 h sshd[1]: a, b\nMar 14 02:11:10 h sshd[1]: c, d\n"
         ));
         assert!(!sniff(b"time,host\n1,2\n3\n"));
+        assert!(sniff(b"time,host\n1,2\n3\n4,5\n6,7\n"));
         assert!(!sniff(b"a,b\n1,2\n"));
         assert!(!sniff(b""));
     }

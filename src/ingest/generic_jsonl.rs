@@ -43,10 +43,13 @@ pub(super) fn head_objects(head: &[u8], max: usize) -> (Vec<Map<String, Value>>,
         match serde_json::from_slice::<Value>(line) {
             Ok(Value::Object(m)) => objects.push(m),
             // One record longer than the whole head: it is JSON if it breaks off mid-way.
-            Err(e) if e.is_eof() && !whole && seen == 1 => {
-                if line.trim_ascii_start().starts_with(b"{") {
-                    objects.push(Map::new());
-                }
+            Err(e)
+                if e.is_eof()
+                    && !whole
+                    && seen == 1
+                    && line.trim_ascii_start().starts_with(b"{") =>
+            {
+                objects.push(Map::new());
             }
             _ => {}
         }

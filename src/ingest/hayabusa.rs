@@ -64,6 +64,7 @@ fn details(v: &Value) -> Option<Value> {
     match v {
         Value::Null => None,
         Value::String(s) if s.is_empty() || s == "-" => None,
+        Value::Object(m) if m.is_empty() => None,
         Value::String(s) => Some(pairs(s).map_or_else(|| v.clone(), Value::Object)),
         other => Some(other.clone()),
     }
@@ -227,5 +228,6 @@ mod tests {
     fn free_text_details_stay_text() {
         assert_eq!(details(&json!("just words")), Some(json!("just words")));
         assert_eq!(details(&json!("-")), None);
+        assert_eq!(details(&json!({})), None);
     }
 }
