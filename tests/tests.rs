@@ -6,3 +6,4 @@ mod cli;
 mod report;
 mod seal;
 mod syslog;
+mod timelines;
