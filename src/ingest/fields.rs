@@ -412,3 +412,128 @@ mod tests {
         assert_eq!(s.len(), SUMMARY_MAX + '…'.len_utf8());
     }
 }
+
+/// Every timeline parser, fed hostile bytes: none may panic, and every line must be
+/// counted at most once.
+#[cfg(test)]
+mod hostile {
+    use std::path::PathBuf;
+
+    use super::super::{generic_csv, generic_jsonl, hayabusa, plaso, timesketch};
+    use super::super::{FileContext, ImportOptions, Parser, Sink};
+    use crate::error::Result;
+    use crate::event::{Event, ImportIssue};
+
+    #[derive(Default)]
+    struct Count {
+        events: usize,
+        issues: usize,
+        skipped: usize,
+    }
+
+    impl Sink for Count {
+        fn event(&mut self, _: Event) -> Result<()> {
+            self.events += 1;
+            Ok(())
+        }
+        fn issue(&mut self, _: ImportIssue) -> Result<()> {
+            self.issues += 1;
+            Ok(())
+        }
+        fn skip(&mut self) -> Result<()> {
+            self.skipped += 1;
+            Ok(())
+        }
+    }
+
+    fn parsers() -> Vec<(&'static str, Box<dyn Parser>)> {
+        let file = FileContext {
+            path: PathBuf::from("hostile"),
+            modified: None,
+        };
+        let opts = ImportOptions::default();
+        vec![
+            ("plaso", Box::new(plaso::PlasoParser::new(&file, &opts))),
+            (
+                "hayabusa",
+                Box::new(hayabusa::HayabusaParser::new(&file, &opts)),
+            ),
+            (
+                "timesketch",
+                Box::new(timesketch::TimesketchParser::new(&file, &opts)),
+            ),
+            (
+                "jsonl",
+                Box::new(generic_jsonl::JsonlParser::new(&file, &opts)),
+            ),
+            ("csv", Box::new(generic_csv::CsvParser::new(&file, &opts))),
+        ]
+    }
+
+    /// Deterministic noise, heavy in the bytes that matter to CSV and JSON.
+    fn noise(len: usize, seed: u64) -> Vec<u8> {
+        let mut x = seed;
+        (0..len)
+            .map(|_| {
+                x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                let b = (x >> 33) as u8;
+                match b % 8 {
+                    0 => b'"',
+                    1 => b',',
+                    2 => b'\n',
+                    3 => b'{',
+                    _ => b,
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn no_parser_panics_and_no_line_is_counted_twice() {
+        let mut inputs: Vec<Vec<u8>> = (0..8).map(|s| noise(20_000, s)).collect();
+        let mut long = b"time,host,message\n\"".to_vec();
+        long.extend(std::iter::repeat_n(b'x', (1 << 20) + 10));
+        long.extend_from_slice(b"\n2026-03-14T02:11:09Z,h,after\n");
+        inputs.push(long);
+        let mut open = b"message,datetime,timestamp_desc\nm,\"never closed\n".to_vec();
+        for _ in 0..40_000 {
+            open.extend_from_slice(b"plain line without quotes, number two\n");
+        }
+        inputs.push(open);
+        inputs.push(b"{\"Timestamp\": \"x\", \"RuleTitle\": 1, \"Level\": null, \"Computer\": []}\n{\0\r\n\r".to_vec());
+        inputs.push(b"\xef\xbb\xbf\r\n\r\n".to_vec());
+        for input in &inputs {
+            let lines = input.split(|&b| b == b'\n').count();
+            for (name, mut parser) in parsers() {
+                let mut count = Count::default();
+                parser.parse(&mut &input[..], &mut count).unwrap();
+                let total = count.events + count.issues + count.skipped;
+                assert!(total <= lines, "{name}: {total} records from {lines} lines");
+            }
+        }
+    }
+
+    fn csv_counts(input: &[u8]) -> (usize, usize, usize) {
+        let (_, mut parser) = parsers().pop().unwrap();
+        let mut count = Count::default();
+        parser.parse(&mut &input[..], &mut count).unwrap();
+        (count.events, count.issues, count.skipped)
+    }
+
+    #[test]
+    fn a_huge_line_is_one_issue_and_the_next_line_survives() {
+        let mut input = b"time,host,message\n".to_vec();
+        input.extend(std::iter::repeat_n(b'x', (1 << 20) + 10));
+        input.extend_from_slice(b"\n2026-03-14T02:11:09Z,h,after\n");
+        assert_eq!(csv_counts(&input), (1, 1, 1));
+    }
+
+    #[test]
+    fn a_quote_never_closed_costs_one_line_even_after_a_mebibyte() {
+        let mut input = b"time,host,message\n1,h,\"never closed\n".to_vec();
+        for i in 0..40_000 {
+            input.extend_from_slice(format!("{i},h,plain line without quotes\n").as_bytes());
+        }
+        assert_eq!(csv_counts(&input), (40_000, 1, 1));
+    }
+}

@@ -16,7 +16,8 @@
 //!
 //! `host` is `Computer`, `event_code` `EventID`, `severity` the `Level` spelled out
 //! (`crit` -> `critical`, `med` -> `medium`, `info` -> `informational`, `emer` ->
-//! `emergency`), and the message is `RuleTitle | Details`. The user, addresses and
+//! `emergency`), and the message is `RuleTitle | Details` (the CSV's details as written;
+//! JSON details in key order, since JSON objects are read unordered). The user, addresses and
 //! process come from Hayabusa's abbreviated detail keys when present (`TgtUser`,
 //! `User`, `SrcUser`; `SrcIP`; `TgtIP`, `DstIP`; `Proc`, `Image`). Every other column
 //! goes to `attrs` in snake case (`rule_title`, `channel`, `record_id`, `details`, ...).
