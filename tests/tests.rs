@@ -9,6 +9,7 @@ mod journal;
 mod report;
 mod seal;
 mod syslog;
+mod timelines;
 mod web;
 mod windows;
 mod zeek;

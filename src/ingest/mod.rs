@@ -12,12 +12,19 @@ mod apache_error;
 mod auth;
 mod cloudtrail;
 pub(crate) mod common;
+mod delimited;
 mod driver;
 mod evtx;
+mod fields;
+mod generic_csv;
+mod generic_jsonl;
+mod hayabusa;
 mod journal_json;
 pub mod lines;
+mod plaso;
 mod source;
 mod syslog;
+mod timesketch;
 mod windows;
 mod winevent_json;
 mod zeek;
@@ -60,6 +67,11 @@ pub enum Format {
     Evtx,
     WinEventJson,
     Syslog,
+    Plaso,
+    Hayabusa,
+    Timesketch,
+    Jsonl,
+    Csv,
 }
 
 impl Format {
@@ -67,11 +79,16 @@ impl Format {
         Format::Evtx,
         Format::CloudTrail,
         Format::Zeek,
+        Format::Plaso,
+        Format::Hayabusa,
+        Format::Timesketch,
         Format::WinEventJson,
         Format::JournalJson,
         Format::ApacheAccess,
         Format::ApacheError,
         Format::Syslog,
+        Format::Jsonl,
+        Format::Csv,
     ];
 
     /// The name used in `--format`, in the `source` column and in reports.
@@ -85,6 +102,11 @@ impl Format {
             Format::Evtx => "evtx",
             Format::WinEventJson => "winevent_json",
             Format::Syslog => "syslog",
+            Format::Plaso => "plaso",
+            Format::Hayabusa => "hayabusa",
+            Format::Timesketch => "timesketch",
+            Format::Jsonl => "jsonl",
+            Format::Csv => "csv",
         }
     }
 
@@ -122,6 +144,25 @@ impl Format {
                 "syslog: RFC 3164 (auth.log, messages, secure; year-less), RFC 5424, \
                  and rsyslog's RFC 3339 high-precision lines"
             }
+            Format::Plaso => {
+                "plaso: Plaso (log2timeline/psort) timelines, l2tcsv or json_line; \
+                 source plaso:<parser>"
+            }
+            Format::Hayabusa => {
+                "hayabusa: Hayabusa csv-timeline or json-timeline -L output, any profile"
+            }
+            Format::Timesketch => {
+                "timesketch: Timesketch import CSV or JSON lines \
+                 (message, datetime, timestamp_desc)"
+            }
+            Format::Jsonl => {
+                "jsonl: any JSON lines; time from --time-field or a common name \
+                 (@timestamp, timestamp, time, ...)"
+            }
+            Format::Csv => {
+                "csv: any CSV with a header row; time from --time-field or a common name \
+                 (timestamp, time, date, ...)"
+            }
         }
     }
 
@@ -144,6 +185,11 @@ impl Format {
             Format::Evtx => evtx::sniff(head),
             Format::WinEventJson => winevent_json::sniff(head),
             Format::Syslog => syslog::sniff(head),
+            Format::Plaso => plaso::sniff(head),
+            Format::Hayabusa => hayabusa::sniff(head),
+            Format::Timesketch => timesketch::sniff(head),
+            Format::Jsonl => generic_jsonl::sniff(head),
+            Format::Csv => generic_csv::sniff(head),
         }
     }
 
@@ -157,6 +203,11 @@ impl Format {
             Format::Evtx => Box::new(evtx::EvtxParser::new(file, opts)),
             Format::WinEventJson => Box::new(winevent_json::WinEventJsonParser::new(file, opts)),
             Format::Syslog => Box::new(syslog::SyslogParser::new(file, opts)),
+            Format::Plaso => Box::new(plaso::PlasoParser::new(file, opts)),
+            Format::Hayabusa => Box::new(hayabusa::HayabusaParser::new(file, opts)),
+            Format::Timesketch => Box::new(timesketch::TimesketchParser::new(file, opts)),
+            Format::Jsonl => Box::new(generic_jsonl::JsonlParser::new(file, opts)),
+            Format::Csv => Box::new(generic_csv::CsvParser::new(file, opts)),
         }
     }
 }
