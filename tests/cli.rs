@@ -180,3 +180,71 @@ fn formats_lists_syslog() {
     let out = ok(&["formats"]);
     assert!(out.lines().any(|l| l.starts_with("syslog ")), "{out}");
 }
+
+#[test]
+fn the_whole_sample_incident_joins_every_format_in_one_timeline() {
+    let dir = Dir::new();
+    let case = dir.path("all.tideline");
+    ok(&["new", s(&case), "--title", "Whole incident"]);
+    let files = [
+        "sample-data/incident-2026-03/aws/cloudtrail.json",
+        "sample-data/incident-2026-03/web-01/access.log",
+        "sample-data/incident-2026-03/web-01/access-cet.log",
+        "sample-data/incident-2026-03/ws-alice/sysmon.jsonl",
+    ];
+    let mut args = vec!["import", s(&case), "--year", "2026", "--json"];
+    args.extend(INCIDENT);
+    args.extend(files);
+    let v: serde_json::Value = serde_json::from_str(&ok(&args)).unwrap();
+    let formats: Vec<(&str, u64, u64)> = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["format"].as_str().unwrap(),
+                f["events"].as_u64().unwrap(),
+                f["issues"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        &formats[5..],
+        &[
+            ("cloudtrail", 40, 0),
+            ("apache_access", 1528, 0),
+            ("apache_access", 46, 0),
+            ("winevent_json", 144, 0)
+        ]
+    );
+    golden(
+        "incident-all-stats.json",
+        &ok(&["stats", s(&case), "--json"]),
+    );
+    // The attacker's S3 exfiltration with the stolen key, in the same timeline as the SSH
+    // login that preceded it.
+    let exfil = ok(&[
+        "timeline",
+        s(&case),
+        "--grep",
+        "GetObject by arn:aws:iam::111122223333:user/backup-bot from 203.0.113.45",
+        "--format",
+        "jsonl",
+    ]);
+    assert_eq!(exfil.lines().count(), 14);
+    // The CET access log is placed by its offset: 02:49:51 +0100 is 01:49:51Z.
+    let cet = ok(&[
+        "timeline",
+        s(&case),
+        "--from",
+        "2026-03-14T01:49:51Z",
+        "--to",
+        "2026-03-14T01:49:51Z",
+        "--format",
+        "jsonl",
+    ]);
+    assert!(
+        cet.lines().count() >= 1 && cet.contains("203.0.113.45"),
+        "{cet}"
+    );
+}

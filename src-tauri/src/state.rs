@@ -52,7 +52,8 @@ fn sample_dir(app: &AppHandle) -> Option<PathBuf> {
     candidates.into_iter().flatten().find(|d| d.is_dir())
 }
 
-/// The evidence files of the sample incident, in a stable order.
+/// The evidence files of the sample incident, in a stable order: everything under its
+/// folder but the documents that describe it.
 fn sample_files(dir: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -62,11 +63,10 @@ fn sample_files(dir: &Path) -> Vec<PathBuf> {
         };
         for e in entries.flatten() {
             let p = e.path();
+            let name = e.file_name().to_string_lossy().to_lowercase();
             if p.is_dir() {
                 stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "log")
-                || p.file_name().is_some_and(|n| n == "syslog")
-            {
+            } else if !(name.starts_with("expected") || name.starts_with("readme")) {
                 files.push(p);
             }
         }
@@ -85,10 +85,12 @@ fn build_sample_case(path: &Path, dir: &Path) -> tideline::Result<Case> {
         "Sample incident: SSH brute force on bastion-01 (March 2026)",
         &opts.actor,
     )?;
-    for file in sample_files(dir) {
-        ingest::import_file(&mut case, &file, &opts, &mut |_| {
-            std::ops::ControlFlow::Continue(())
-        })?;
+    let report = ingest::import_paths(&mut case, &sample_files(dir), &opts, &mut |_| {
+        std::ops::ControlFlow::Continue(())
+    })?;
+    if let Some(r) = report.refused.first() {
+        let why = format!("sample evidence {} not imported: {}", r.path, r.reason);
+        return Err(tideline::Error::Invalid(why));
     }
     Ok(case)
 }
