@@ -6,6 +6,12 @@
 //! cargo bench --bench import -- syslog 1000000
 //! cargo bench --bench import -- syslog 10000000      # about 1 GB of input
 //! cargo bench --bench import -- access 1000000       # nginx combined access log
+//! cargo bench --bench import -- evtx 100              # 100 copies of a sample EVTX file
+//! ```
+//! The EVTX run imports copies of `sample-data/evtx-attack-samples/lateral_movement/
+//! LM_5145_Remote_FileCopy.evtx` (869 records); each copy differs in one byte of the file
+//! header's unused padding, so each is a distinct evidence item that parses the same.
+//! ```text
 //! ```
 //! Run each size in its own process: peak memory (VmHWM) only ever grows.
 
@@ -120,6 +126,33 @@ fn write_access(path: &Path, lines: u64) -> std::io::Result<()> {
     out.flush()
 }
 
+/// Copies of the sample EVTX file, each made distinct in its header padding. Returns the
+/// number of records written.
+fn write_evtx_copies(dir: &Path, copies: u64) -> std::io::Result<u64> {
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("sample-data/evtx-attack-samples/lateral_movement/LM_5145_Remote_FileCopy.evtx");
+    let bytes = std::fs::read(sample)?;
+    std::fs::create_dir_all(dir)?;
+    for i in 0..copies {
+        let mut copy = bytes.clone();
+        // Bytes 128..4096 of the file header are unused padding, outside its checksum.
+        copy[200..208].copy_from_slice(&i.to_le_bytes());
+        std::fs::write(dir.join(format!("copy-{i:05}.evtx")), copy)?;
+    }
+    Ok(copies * 869)
+}
+
+/// Bytes of a file, or of all files in a folder.
+fn du(path: &Path) -> u64 {
+    if path.is_dir() {
+        std::fs::read_dir(path)
+            .map(|rd| rd.flatten().map(|e| du(&e.path())).sum())
+            .unwrap_or(0)
+    } else {
+        std::fs::metadata(path).map_or(0, |m| m.len())
+    }
+}
+
 fn peak_rss_mib() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     status
@@ -143,13 +176,18 @@ fn main() {
         std::env::var_os("TIDELINE_BENCH_DIR").unwrap_or_else(|| std::env::temp_dir().into()),
     )
     .expect("temp dir");
-    let input = dir.path().join(format!("{format}.log"));
+    let mut input = dir.path().join(format!("{format}.log"));
+    let mut expected_records = lines;
     match format {
         "syslog" => write_syslog(&input, lines).expect("write input"),
         "access" => write_access(&input, lines).expect("write input"),
-        other => panic!("unknown benchmark format {other} (syslog, access)"),
+        "evtx" => {
+            input = dir.path().join("evtx");
+            expected_records = write_evtx_copies(&input, lines).expect("write input");
+        }
+        other => panic!("unknown benchmark format {other} (syslog, access, evtx)"),
     }
-    let bytes = std::fs::metadata(&input).expect("input").len();
+    let bytes = du(&input);
     let mut case =
         Case::create(&dir.path().join("bench.tideline"), "bench", "bench").expect("case");
     let opts = ImportOptions {
@@ -163,13 +201,19 @@ fn main() {
     })
     .expect("import");
     let secs = start.elapsed().as_secs_f64();
-    let s = &report.imported[0];
-    assert_eq!(s.events + s.issues, lines, "every line accounted for");
+    let events: u64 = report.imported.iter().map(|s| s.events).sum();
+    let issues: u64 = report.imported.iter().map(|s| s.issues).sum();
+    assert!(report.refused.is_empty(), "{:?}", report.refused);
+    assert_eq!(
+        events + issues,
+        expected_records,
+        "every record accounted for"
+    );
     let case_bytes = std::fs::metadata(case.path()).map(|m| m.len()).unwrap_or(0);
     println!(
-        "import {format}: {lines} lines, {:.1} MB in {secs:.2} s = {:.0} events/s, {:.1} MB/s; peak RSS {:.0} MiB (before import {:.0} MiB); case file {:.1} MB",
+        "import {format}: {expected_records} records, {:.1} MB in {secs:.2} s = {:.0} events/s, {:.1} MB/s; peak RSS {:.0} MiB (before import {:.0} MiB); case file {:.1} MB",
         bytes as f64 / 1e6,
-        s.events as f64 / secs,
+        events as f64 / secs,
         bytes as f64 / 1e6 / secs,
         peak_rss_mib(),
         rss_before,

@@ -175,26 +175,9 @@ fn error_number(msg: &str) -> Option<&str> {
 
 /// Whether most of the first lines of `head` are error-log lines.
 pub(super) fn sniff(head: &[u8]) -> bool {
-    let text = String::from_utf8_lossy(head);
-    let mut lines: Vec<&str> = text.split('\n').collect();
-    if lines.len() > 1 && !head.ends_with(b"\n") {
-        lines.pop(); // possibly cut in the middle
-    }
-    let (mut seen, mut ok) = (0, 0);
-    for line in lines {
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        if line.trim().is_empty() {
-            continue;
-        }
-        seen += 1;
-        if parse_line(line).is_ok() {
-            ok += 1;
-        }
-        if seen == 20 {
-            break;
-        }
-    }
-    seen > 0 && ok * 2 > seen
+    common::most_lines(head, |line| {
+        parse_line(&String::from_utf8_lossy(line)).is_ok()
+    })
 }
 
 /// Reads Apache error logs (see the module documentation).

@@ -92,15 +92,21 @@ pub fn head_lines(head: &[u8], max: usize) -> Vec<&[u8]> {
         .collect()
 }
 
+/// Whether most of the first 20 non-blank lines of `head` satisfy `accept`: the sniffing
+/// rule of the line formats.
+pub fn most_lines(head: &[u8], accept: impl Fn(&[u8]) -> bool) -> bool {
+    let lines = head_lines(head, 20);
+    let ok = lines.iter().filter(|l| accept(l)).count();
+    !lines.is_empty() && ok * 2 > lines.len()
+}
+
 /// Whether most of the first 20 lines of `head` are JSON objects that `accept` likes:
 /// the sniffing rule of a JSON-lines format.
 pub fn sniff_json_lines(head: &[u8], accept: impl Fn(&Map<String, Value>) -> bool) -> bool {
-    let lines = head_lines(head, 20);
-    let ok = lines
-        .iter()
-        .filter(|l| matches!(serde_json::from_slice(l), Ok(Value::Object(m)) if accept(&m)))
-        .count();
-    !lines.is_empty() && ok * 2 > lines.len()
+    most_lines(
+        head,
+        |l| matches!(serde_json::from_slice(l), Ok(Value::Object(m)) if accept(&m)),
+    )
 }
 
 /// A string field, if present and not empty (numbers are given as text).

@@ -410,29 +410,4 @@ mod tests {
         let _ = EvtxParser.parse(&mut &bytes[..], &mut sink);
         assert_eq!(sink.0, 0);
     }
-
-    /// Records per second on the largest sample, without the store:
-    /// `cargo test -p tideline --lib evtx_speed -- --ignored --nocapture`.
-    #[test]
-    #[ignore]
-    fn evtx_speed() {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/sample-data/evtx-attack-samples/lateral_movement/LM_5145_Remote_FileCopy.evtx"
-        );
-        let bytes = std::fs::read(path).unwrap();
-        let rounds = 20;
-        let start = std::time::Instant::now();
-        let mut sink = Count::default();
-        for _ in 0..rounds {
-            EvtxParser.parse(&mut &bytes[..], &mut sink).unwrap();
-        }
-        let secs = start.elapsed().as_secs_f64();
-        assert_eq!(sink, Count(869 * rounds, 0));
-        println!(
-            "evtx: {} records in {secs:.2} s = {:.0} records/s",
-            sink.0,
-            sink.0 as f64 / secs
-        );
-    }
 }

@@ -208,6 +208,16 @@ fn event_from_row(r: &Row<'_>) -> rusqlite::Result<EventRecord> {
     })
 }
 
+fn issue_from_row(r: &Row<'_>) -> rusqlite::Result<IssueRow> {
+    Ok(IssueRow {
+        id: r.get(0)?,
+        evidence_id: r.get(1)?,
+        locator: r.get(2)?,
+        reason: r.get(3)?,
+        raw: r.get(4)?,
+    })
+}
+
 fn harden(conn: &Connection) -> Result<()> {
     // Case files may come from elsewhere: no schema-embedded SQL functions, no
     // writable_schema tricks, checked cells.
@@ -523,19 +533,7 @@ impl Case {
 
     /// Import issues, oldest first, at most `limit`.
     pub fn issues(&self, limit: usize) -> Result<Vec<IssueRow>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT id, evidence_id, locator, reason, raw FROM import_issue ORDER BY id LIMIT ?1",
-        )?;
-        let rows = stmt.query_map([limit as i64], |r| {
-            Ok(IssueRow {
-                id: r.get(0)?,
-                evidence_id: r.get(1)?,
-                locator: r.get(2)?,
-                reason: r.get(3)?,
-                raw: r.get(4)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(self.issue_page(None, 0, limit as u64)?.1)
     }
 
     /// A page of import issues (of one evidence item, or all), with their total.
@@ -560,15 +558,7 @@ impl Case {
                 limit.min(i64::MAX as u64) as i64,
                 offset.min(i64::MAX as u64) as i64
             ],
-            |r| {
-                Ok(IssueRow {
-                    id: r.get(0)?,
-                    evidence_id: r.get(1)?,
-                    locator: r.get(2)?,
-                    reason: r.get(3)?,
-                    raw: r.get(4)?,
-                })
-            },
+            issue_from_row,
         )?;
         Ok((total as u64, rows.collect::<rusqlite::Result<_>>()?))
     }
@@ -580,13 +570,7 @@ impl Case {
         )?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            f(&IssueRow {
-                id: r.get(0)?,
-                evidence_id: r.get(1)?,
-                locator: r.get(2)?,
-                reason: r.get(3)?,
-                raw: r.get(4)?,
-            })?;
+            f(&issue_from_row(r)?)?;
         }
         Ok(())
     }
