@@ -13,7 +13,10 @@ use serde_json::json;
 const STEP: Duration = Duration::from_secs(60);
 
 fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").canonicalize().unwrap()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .canonicalize()
+        .unwrap()
 }
 
 fn artifacts() -> PathBuf {
@@ -41,7 +44,9 @@ fn descendants(pid: u32, out: &mut Vec<u32>) {
 }
 
 fn term(pid: u32) {
-    let _ = Command::new("kill").args(["-TERM", &pid.to_string()]).status();
+    let _ = Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status();
 }
 
 impl Drop for Driver {
@@ -58,18 +63,25 @@ impl Drop for Driver {
 
 fn start_driver(port: u16, env: &[(&str, &Path)]) -> Driver {
     let mut cmd = Command::new("tauri-driver");
-    cmd.args(["--port", &port.to_string(), "--native-port", &(port + 1).to_string()])
-        .env_remove("WEBKIT_DISABLE_DMABUF_RENDERER")
-        .env_remove("WEBKIT_DISABLE_COMPOSITING_MODE")
-        .env_remove("TIDELINE_CASE")
-        .env_remove("TIDELINE_HOME")
-        .env("TIDELINE_ACTOR", "e2e-investigator")
-        .stdout(Stdio::null());
+    cmd.args([
+        "--port",
+        &port.to_string(),
+        "--native-port",
+        &(port + 1).to_string(),
+    ])
+    .env_remove("WEBKIT_DISABLE_DMABUF_RENDERER")
+    .env_remove("WEBKIT_DISABLE_COMPOSITING_MODE")
+    .env_remove("TIDELINE_CASE")
+    .env_remove("TIDELINE_HOME")
+    .env("TIDELINE_ACTOR", "e2e-investigator")
+    .stdout(Stdio::null());
     for (k, v) in env {
         cmd.env(k, v);
     }
     Driver {
-        child: cmd.spawn().expect("tauri-driver on PATH (cargo install tauri-driver --version 2.1.0)"),
+        child: cmd
+            .spawn()
+            .expect("tauri-driver on PATH (cargo install tauri-driver --version 2.1.0)"),
     }
 }
 
@@ -83,7 +95,12 @@ async fn connect(port: u16) -> Client {
     while tokio::time::Instant::now() < deadline {
         let mut b = ClientBuilder::native();
         b.capabilities(caps.clone());
-        match tokio::time::timeout(Duration::from_secs(10), b.connect(&format!("http://127.0.0.1:{port}"))).await {
+        match tokio::time::timeout(
+            Duration::from_secs(10),
+            b.connect(&format!("http://127.0.0.1:{port}")),
+        )
+        .await
+        {
             Ok(Ok(c)) => return c,
             Ok(Err(e)) => last = e.to_string(),
             Err(_) => last = "session request timed out".into(),
@@ -113,7 +130,10 @@ async fn wait_text(c: &Client, css: &str, pred: impl Fn(&str) -> bool) -> String
 }
 
 async fn count(c: &Client, css: &str) -> usize {
-    c.find_all(Locator::Css(css)).await.map(|v| v.len()).unwrap_or(0)
+    c.find_all(Locator::Css(css))
+        .await
+        .map(|v| v.len())
+        .unwrap_or(0)
 }
 
 async fn screenshot(c: &Client, name: &str) {
@@ -220,6 +240,29 @@ async fn opens_the_bundled_sample_incident_by_default() {
         assert!(!total.starts_with('0'), "{total}");
         assert!(count(&c, "#timeline .tl-row").await > 10);
         screenshot(&c, "sample-case.png").await;
+
+        // New case… and Open case… call these commands after their native dialogs (which
+        // WebDriver cannot drive); the page then shows the case the backend opened.
+        let invoke = "const [cmd, args, done] = arguments; \
+                      window.__TAURI_INTERNALS__.invoke(cmd, args).then(done, e => done({ error: e }));";
+        let second = tmp.join("second.tideline");
+        let reply = c
+            .execute_async(invoke, vec![json!("create_case"), json!({ "path": second.to_str().unwrap(), "title": "Second case" })])
+            .await
+            .unwrap();
+        assert_eq!(reply["title"], "Second case", "{reply}");
+        assert!(second.is_file());
+        let sample = tmp.join("sample-incident.tideline");
+        let reply = c
+            .execute_async(invoke, vec![json!("open_case"), json!({ "path": sample.to_str().unwrap() })])
+            .await
+            .unwrap();
+        assert_eq!(reply["events"], 6682, "{reply}");
+        let reply = c
+            .execute_async(invoke, vec![json!("open_case"), json!({ "path": tmp.join("nope.tideline").to_str().unwrap() })])
+            .await
+            .unwrap();
+        assert_eq!(reply["error"]["code"], "not_a_case", "{reply}");
     })
     .await;
     let _ = c.close().await;
@@ -260,20 +303,41 @@ async fn import_progress_moves_and_cancel_leaves_the_case_unchanged() {
     let c = connect(4464).await;
     let result = tokio::time::timeout(STEP * 3, async {
         wait_text(&c, "#tl-total", |t| t.starts_with("0 ")).await;
-        c.find(Locator::Css("#import-path")).await.unwrap().send_keys(big.to_str().unwrap()).await.unwrap();
-        c.find(Locator::Css("#import-btn")).await.unwrap().click().await.unwrap();
+        c.find(Locator::Css("#import-path"))
+            .await
+            .unwrap()
+            .send_keys(big.to_str().unwrap())
+            .await
+            .unwrap();
+        c.find(Locator::Css("#import-btn"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
         // Progress events from Rust move the bar and the counts.
-        let counts = wait_text(&c, ".import-counts", |t| t.contains("events") && !t.contains(" 0 events")).await;
+        let counts = wait_text(&c, ".import-counts", |t| {
+            t.contains("events") && !t.contains(" 0 events")
+        })
+        .await;
         assert!(counts.contains(" of "), "{counts}");
         let value = c
-            .execute("return document.querySelector('#import-progress').value", vec![])
+            .execute(
+                "return document.querySelector('#import-progress').value",
+                vec![],
+            )
             .await
             .unwrap()
             .as_f64()
             .unwrap();
         assert!(value > 0.0 && value < 1.0, "progress {value}");
         screenshot(&c, "import-progress.png").await;
-        c.find(Locator::Css("#import-cancel")).await.unwrap().click().await.unwrap();
+        c.find(Locator::Css("#import-cancel"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
         wait_text(&c, "#import-note", |t| t.contains("cancelled")).await;
         // Nothing of the cancelled import stays in the case.
         wait_text(&c, "#tl-total", |t| t.starts_with("0 ")).await;
