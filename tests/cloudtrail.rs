@@ -5,10 +5,10 @@ use std::ops::ControlFlow;
 use std::path::Path;
 
 use tideline::ingest::{import_file, ImportOptions, ImportSummary};
-use tideline::timeline::{EventRow, Timeline, TimelineQuery};
+use tideline::timeline::EventRow;
 use tideline::Case;
 
-use crate::util::{golden, ok, s, sample, Dir};
+use crate::util::{all_rows as rows, golden, ok, s, sample, Dir};
 
 const OTRF: &str = "otrf-aws-cloudtrail/ec2_proxy_s3_exfiltration_2020-09-14011940.json";
 const DELIVERY: &str = "synthetic-cloudtrail/CloudTrail-eu-west-1-20260314T0255Z.json";
@@ -18,17 +18,6 @@ fn import(case: &mut Case, path: &Path) -> ImportSummary {
         ControlFlow::Continue(())
     })
     .unwrap()
-}
-
-fn rows(case: &Case) -> Vec<EventRow> {
-    Timeline::load(case)
-        .unwrap()
-        .query(&TimelineQuery {
-            limit: usize::MAX,
-            ..Default::default()
-        })
-        .unwrap()
-        .rows
 }
 
 fn at<'r>(rows: &'r [EventRow], locator: &str) -> &'r EventRow {

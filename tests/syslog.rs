@@ -3,21 +3,9 @@
 use std::ops::ControlFlow;
 
 use tideline::ingest::{import_file, ImportOptions};
-use tideline::timeline::{Timeline, TimelineQuery};
 use tideline::Case;
 
-use crate::util::{sample, set_mtime, shared_dataset, Dir};
-
-fn all_rows(case: &Case) -> Vec<tideline::timeline::EventRow> {
-    Timeline::load(case)
-        .unwrap()
-        .query(&TimelineQuery {
-            limit: usize::MAX,
-            ..Default::default()
-        })
-        .unwrap()
-        .rows
-}
+use crate::util::{all_rows, sample, set_mtime, shared_dataset, Dir};
 
 fn import(
     case: &mut Case,

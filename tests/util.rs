@@ -103,3 +103,16 @@ pub fn set_mtime(path: &Path, rfc3339: &str) {
         .and_then(|f| f.set_modified(st))
         .expect("set mtime");
 }
+
+/// Every event of the case, in timeline order.
+pub fn all_rows(case: &tideline::Case) -> Vec<tideline::timeline::EventRow> {
+    use tideline::timeline::{Timeline, TimelineQuery};
+    Timeline::load(case)
+        .unwrap()
+        .query(&TimelineQuery {
+            limit: usize::MAX,
+            ..Default::default()
+        })
+        .unwrap()
+        .rows
+}

@@ -5,27 +5,16 @@ use std::ops::ControlFlow;
 use std::path::Path;
 
 use tideline::ingest::{import_file, ImportOptions, ImportSummary};
-use tideline::timeline::{EventRow, Timeline, TimelineQuery};
+use tideline::timeline::EventRow;
 use tideline::Case;
 
-use crate::util::{golden, ok, s, sample, Dir};
+use crate::util::{all_rows as rows, golden, ok, s, sample, Dir};
 
 const EVTX: &str = "evtx-attack-samples";
 const OTRF: &str = "otrf-windows-json";
 
 fn import(case: &mut Case, path: &Path, opts: &ImportOptions) -> ImportSummary {
     import_file(case, path, opts, &mut |_| ControlFlow::Continue(())).unwrap()
-}
-
-fn rows(case: &Case) -> Vec<EventRow> {
-    Timeline::load(case)
-        .unwrap()
-        .query(&TimelineQuery {
-            limit: usize::MAX,
-            ..Default::default()
-        })
-        .unwrap()
-        .rows
 }
 
 /// Imports one sample into a fresh case.

@@ -4,10 +4,10 @@ use std::ops::ControlFlow;
 use std::path::Path;
 
 use tideline::ingest::{import_file, ImportOptions, ImportSummary};
-use tideline::timeline::{EventRow, Timeline, TimelineQuery};
+use tideline::timeline::EventRow;
 use tideline::Case;
 
-use crate::util::{golden, ok, s, sample, Dir};
+use crate::util::{all_rows as rows, golden, ok, s, sample, Dir};
 
 /// Each OTRF log with its record count from SOURCE.md.
 const OTRF: [(&str, u64); 14] = [
@@ -36,17 +36,6 @@ fn import(case: &mut Case, path: &Path) -> ImportSummary {
         ControlFlow::Continue(())
     })
     .unwrap()
-}
-
-fn rows(case: &Case) -> Vec<EventRow> {
-    Timeline::load(case)
-        .unwrap()
-        .query(&TimelineQuery {
-            limit: usize::MAX,
-            ..Default::default()
-        })
-        .unwrap()
-        .rows
 }
 
 fn at<'r>(rows: &'r [EventRow], source: &str, locator: &str) -> &'r EventRow {
