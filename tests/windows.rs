@@ -446,3 +446,36 @@ fn golden_first_rows_of_each_windows_format() {
         );
     }
 }
+
+/// The extra tier: all 17 EVTX files of the shared set (1,070 records by its SOURCE.md),
+/// imported as one folder, with the Tomcat access log beside them.
+#[test]
+fn every_evtx_file_of_the_shared_set_accounts_for_every_record() {
+    let Some(set) = crate::util::shared_dataset("evtx-attack-samples") else {
+        return;
+    };
+    let dir = Dir::new();
+    let mut case = Case::create(&dir.path("c.tideline"), "evtx set", "t").unwrap();
+    let report =
+        tideline::ingest::import_paths(&mut case, &[set], &ImportOptions::default(), &mut |_| {
+            ControlFlow::Continue(())
+        })
+        .unwrap();
+    assert!(report.refused.is_empty(), "{:?}", report.refused);
+    let evtx: Vec<_> = report
+        .imported
+        .iter()
+        .filter(|s| s.format.as_deref() == Some("evtx"))
+        .collect();
+    assert_eq!(evtx.len(), 17);
+    let records: u64 = evtx.iter().map(|s| s.events + s.issues).sum();
+    assert_eq!(records, 1070);
+    assert!(evtx.iter().all(|s| s.issues == 0), "{evtx:?}");
+    let access: Vec<_> = report
+        .imported
+        .iter()
+        .filter(|s| s.format.as_deref() == Some("apache_access"))
+        .collect();
+    assert_eq!(access.len(), 1);
+    assert_eq!(access[0].events + access[0].issues, 2661);
+}
