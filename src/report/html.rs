@@ -8,16 +8,24 @@ use crate::time::format_micros;
 use crate::timeline::{EventRow, Timeline};
 
 /// Actions that make an event a key event in the report.
-pub const KEY_ACTIONS: [&str; 6] = [
+pub const KEY_ACTIONS: [&str; 11] = [
     "auth_success",
     "sudo",
     "su",
     "user_created",
     "user_deleted",
     "breakin_attempt",
+    "group_member_added",
+    "service_installed",
+    "scheduled_task_created",
+    "explicit_credentials_logon",
+    "log_cleared",
 ];
-/// Syslog severities that make an event a key event.
-pub const KEY_SEVERITIES: [&str; 5] = ["emerg", "alert", "crit", "err", "warning"];
+/// Severities that make an event a key event: syslog's names and the Windows /
+/// CloudTrail ones.
+pub const KEY_SEVERITIES: [&str; 8] = [
+    "emerg", "alert", "crit", "err", "warning", "critical", "error", "fatal",
+];
 const KEY_EVENTS_SHOWN: usize = 500;
 const ISSUES_SHOWN: usize = 200;
 
@@ -172,7 +180,7 @@ pub fn case_report_html(case: &Case, timeline: &Timeline) -> Result<String> {
     let _ = write!(
         h,
         "<h2 id=\"key-events\">Key events</h2>\n<p>Logins that succeeded, privilege use, account \
-         changes, break-in warnings and messages of severity warning or worse: \
+         and group changes, new services and scheduled tasks, cleared logs, break-in warnings and messages of severity warning or worse: \
          {} events{}.</p>\n<table><tr><th>Time (UTC)</th><th>Host</th><th>User</th><th>Source IP</th>\
          <th>Process</th><th>Action</th><th>Message</th><th>Evidence</th></tr>",
         thousands(key.total as u64),
