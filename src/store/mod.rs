@@ -811,7 +811,7 @@ impl EventWriter<'_> {
         let attrs = if e.attrs.is_empty() {
             String::from("{}")
         } else {
-            serde_json::Value::Object(e.attrs.clone()).to_string()
+            serde_json::to_string(&e.attrs)?
         };
         let row = StoredRow {
             id,
