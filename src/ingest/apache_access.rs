@@ -409,25 +409,7 @@ fn event_of(l: &AccessLine<'_>) -> Event {
 
 /// Whether most of the first lines of `head` are access-log lines.
 pub(super) fn sniff(head: &[u8]) -> bool {
-    let mut lines: Vec<&[u8]> = head.split(|&c| c == b'\n').collect();
-    if lines.len() > 1 && !head.ends_with(b"\n") {
-        lines.pop(); // possibly cut in the middle
-    }
-    let (mut seen, mut ok) = (0, 0);
-    for line in lines {
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
-        if line.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        seen += 1;
-        if parse_line(line).is_ok() {
-            ok += 1;
-        }
-        if seen == 20 {
-            break;
-        }
-    }
-    seen > 0 && ok * 2 > seen
+    common::most_lines(head, |line| parse_line(line).is_ok())
 }
 
 /// Reads access logs (see the module documentation).

@@ -119,26 +119,9 @@ fn event_of(mut map: Map<String, Value>) -> Event {
 /// Whether most of the first lines of `head` are journal entries (JSON objects with a
 /// `__REALTIME_TIMESTAMP` or `__CURSOR`).
 pub(super) fn sniff(head: &[u8]) -> bool {
-    let mut lines: Vec<&[u8]> = head.split(|&c| c == b'\n').collect();
-    if lines.len() > 1 && !head.ends_with(b"\n") {
-        lines.pop(); // possibly cut in the middle
-    }
-    let (mut seen, mut ok) = (0, 0);
-    for line in lines {
-        if line.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        seen += 1;
-        if let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(line) {
-            if map.contains_key(TIME) || map.contains_key("__CURSOR") {
-                ok += 1;
-            }
-        }
-        if seen == 20 {
-            break;
-        }
-    }
-    seen > 0 && ok * 2 > seen
+    common::sniff_json_lines(head, |map| {
+        map.contains_key(TIME) || map.contains_key("__CURSOR")
+    })
 }
 
 /// Reads `journalctl -o json` exports (see the module documentation).
