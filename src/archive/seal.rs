@@ -16,7 +16,9 @@ use sha2::{Digest, Sha256};
 use crate::archive::audit;
 use crate::error::{Error, Result};
 use crate::evidence::{inflate_chunk, sha256_hex, FieldHasher};
-use crate::store::{seal_trigger_name, Case, SealRow, SCHEMA_VERSION, SEALED_TABLES};
+use crate::store::{
+    record_tables, seal_trigger_name, sealed_tables, Case, SealRow, SCHEMA_VERSION,
+};
 use crate::time::{format_micros, now_micros};
 
 /// Events per digest block in the manifest.
@@ -37,6 +39,10 @@ pub struct Manifest {
     pub events: EventsSeal,
     pub issues: IssuesSeal,
     pub audit: AuditSeal,
+    /// The incident record's tables (annotations, milestones, indicators, ...): per
+    /// table, its row count and a digest over its rows.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub records: BTreeMap<String, IssuesSeal>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -156,6 +162,21 @@ fn issues_digest(case: &Case) -> Result<IssuesSeal> {
     })
 }
 
+fn record_digests(case: &Case) -> Result<BTreeMap<String, IssuesSeal>> {
+    let mut out = BTreeMap::new();
+    for table in record_tables() {
+        let (count, digest) = case.table_digest(table)?;
+        out.insert(
+            table.to_string(),
+            IssuesSeal {
+                count,
+                digest: hex::encode(digest),
+            },
+        );
+    }
+    Ok(out)
+}
+
 fn chunk_digest(case: &Case, evidence_id: i64) -> Result<(i64, String)> {
     let mut h = Sha256::new();
     let mut n = 0;
@@ -207,6 +228,7 @@ fn build_manifest(case: &Case, actor: &str, sealed_at: i64) -> Result<Manifest> 
             blocks: events.blocks,
         },
         issues: issues_digest(case)?,
+        records: record_digests(case)?,
         audit: AuditSeal {
             entries: log.len() as i64,
             head: log
@@ -381,6 +403,21 @@ pub fn verify(case: &Case) -> Result<Verification> {
                 m.issues.count, issues.count
             ));
         }
+        for (table, now) in record_digests(case)? {
+            match m.records.get(&table) {
+                Some(then) if *then == now => {}
+                Some(then) => problems.push(format!(
+                    "the {table} records changed since sealing ({} rows when sealed, {} now)",
+                    then.count, now.count
+                )),
+                // Sealed by a build that did not have this table: it must still be empty.
+                None if now.count == 0 => {}
+                None => problems.push(format!(
+                    "the {table} records were added after the case was sealed ({} rows)",
+                    now.count
+                )),
+            }
+        }
         if m.case_id != meta.case_id || m.title != meta.title {
             problems.push("the case record (id or title) was altered since sealing".into());
         }
@@ -410,7 +447,7 @@ pub fn verify(case: &Case) -> Result<Verification> {
             ));
         }
         let triggers = case.trigger_names()?;
-        for table in SEALED_TABLES {
+        for table in sealed_tables() {
             for op in ["INSERT", "UPDATE", "DELETE"] {
                 let name = seal_trigger_name(table, op);
                 if !triggers.contains(&name) {

@@ -13,7 +13,7 @@ use rusqlite::config::DbConfig;
 use rusqlite::{params, CachedStatement, Connection, OpenFlags, OptionalExtension, Row};
 use serde::Serialize;
 
-pub use schema::{seal_trigger_name, SEALED_TABLES, VERSION as SCHEMA_VERSION};
+pub use schema::{record_tables, seal_trigger_name, sealed_tables, VERSION as SCHEMA_VERSION};
 
 use crate::error::{Error, Result};
 use crate::event::{Event, ImportIssue, StoredRow};
@@ -614,6 +614,61 @@ impl Case {
     }
 
     /// Names of the triggers present in the case file.
+    /// Whether the case has `table` (a case opened read-only may predate it).
+    pub fn has_table(&self, table: &str) -> Result<bool> {
+        let n: i64 = self.conn.query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1",
+            [table],
+            |r| r.get(0),
+        )?;
+        Ok(n > 0)
+    }
+
+    /// The row count of a record table and a digest over every cell of every row, in
+    /// rowid order, each cell tagged with its SQLite type. `table` must be one of
+    /// [`record_tables`]; a table the case does not have yet digests as empty.
+    pub fn table_digest(&self, table: &str) -> Result<(i64, [u8; 32])> {
+        use rusqlite::types::ValueRef;
+        let mut h = crate::evidence::FieldHasher::new();
+        if !record_tables().any(|t| t == table) {
+            return Err(Error::Invalid(format!("{table} is not a record table")));
+        }
+        if !self.has_table(table)? {
+            return Ok((0, h.finish()));
+        }
+        let mut stmt = self
+            .conn
+            .prepare(&format!("SELECT rowid, * FROM \"{table}\" ORDER BY rowid"))?;
+        let width = stmt.column_count();
+        let mut rows = stmt.query([])?;
+        let mut count = 0;
+        while let Some(row) = rows.next()? {
+            count += 1;
+            for i in 0..width {
+                match row.get_ref(i)? {
+                    ValueRef::Null => h.bytes(b"n"),
+                    ValueRef::Integer(v) => {
+                        h.bytes(b"i");
+                        h.int(v);
+                    }
+                    ValueRef::Real(v) => {
+                        h.bytes(b"r");
+                        h.bytes(&v.to_le_bytes());
+                    }
+                    ValueRef::Text(t) => {
+                        h.bytes(b"t");
+                        h.bytes(t);
+                    }
+                    ValueRef::Blob(b) => {
+                        h.bytes(b"b");
+                        h.bytes(b);
+                    }
+                }
+            }
+        }
+        Ok((count, h.finish()))
+    }
+
     pub fn trigger_names(&self) -> Result<Vec<String>> {
         let mut stmt = self
             .conn

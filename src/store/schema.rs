@@ -2,17 +2,36 @@
 //!
 //! `PRAGMA user_version` holds the schema version; [`migrate`] applies every migration
 //! above it in one transaction. A case from a newer Tideline is refused, not guessed at.
+//!
+//! Each feature that keeps records adds one [`Migration`] at the end of [`MIGRATIONS`]
+//! (never edits an earlier one) and names its tables in `sealed`: the seal then freezes
+//! them with triggers and its manifest carries a digest of their rows.
 
 use rusqlite::Connection;
 
 use crate::error::{Error, Result};
 
-/// The schema version this build writes.
-pub const VERSION: i64 = 1;
+/// One step of the schema.
+pub struct Migration {
+    /// The SQL that creates or alters tables.
+    pub sql: &'static str,
+    /// The tables it creates that a seal must freeze.
+    pub sealed: &'static [&'static str],
+}
 
-/// Tables a seal freezes: once `case_meta.sealed_at` is set, triggers refuse every
-/// insert, update and delete on them, whoever opens the file.
-pub const SEALED_TABLES: [&str; 8] = [
+/// The schema, in order: migration `i` brings a case to version `i + 1`.
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    sql: V1,
+    sealed: &CORE_TABLES,
+}];
+
+/// The schema version this build writes.
+pub const VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// The first version's tables; the seal manifest digests each of them its own way
+/// (evidence chunks, event row hashes, the audit chain). Tables of later migrations are
+/// digested row by row, generically.
+pub const CORE_TABLES: [&str; 8] = [
     "case_meta",
     "evidence",
     "evidence_chunk",
@@ -22,6 +41,19 @@ pub const SEALED_TABLES: [&str; 8] = [
     "audit",
     "seal",
 ];
+
+/// Every table a seal freezes: once `case_meta.sealed_at` is set, triggers refuse every
+/// insert, update and delete on them, whoever opens the file.
+pub fn sealed_tables() -> impl Iterator<Item = &'static str> {
+    MIGRATIONS.iter().flat_map(|m| m.sealed.iter().copied())
+}
+
+/// The sealed tables added after the first version, in migration order.
+pub fn record_tables() -> impl Iterator<Item = &'static str> {
+    MIGRATIONS[1..]
+        .iter()
+        .flat_map(|m| m.sealed.iter().copied())
+}
 
 const V1: &str = r#"
 CREATE TABLE case_meta (
@@ -131,9 +163,9 @@ pub fn seal_trigger_name(table: &str, op: &str) -> String {
     format!("sealed_{table}_{}", op.to_ascii_lowercase())
 }
 
-fn seal_triggers() -> String {
+fn seal_triggers(tables: &[&str]) -> String {
     let mut sql = String::new();
-    for table in SEALED_TABLES {
+    for table in tables {
         for op in ["INSERT", "UPDATE", "DELETE"] {
             sql.push_str(&format!(
                 "CREATE TRIGGER {name} BEFORE {op} ON {table} \
@@ -159,9 +191,9 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
         return Ok(());
     }
     let tx = conn.transaction()?;
-    if found < 1 {
-        tx.execute_batch(V1)?;
-        tx.execute_batch(&seal_triggers())?;
+    for m in &MIGRATIONS[found.max(0) as usize..] {
+        tx.execute_batch(m.sql)?;
+        tx.execute_batch(&seal_triggers(m.sealed))?;
     }
     tx.pragma_update(None, "user_version", VERSION)?;
     tx.commit()?;

@@ -1,0 +1,143 @@
+//! What every desktop e2e test file shares: starting `tauri-driver`, opening a WebDriver
+//! session on the Tideline binary (`APP_BIN`), waiting for text, and screenshots to
+//! `E2E_ARTIFACTS`. Each test file uses its own band of ports (desktop.rs 4444..4469,
+//! then blocks of 30) so that a stray driver from one file never answers another.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+pub const STEP: Duration = Duration::from_secs(60);
+
+pub fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .canonicalize()
+        .unwrap()
+}
+
+pub fn artifacts() -> PathBuf {
+    let dir = std::env::var_os("E2E_ARTIFACTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join("e2e-artifacts"));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// tauri-driver and everything it started; stopped with SIGTERM on drop, children first
+/// collected so that an app that hung is not left behind.
+pub struct Driver {
+    child: Child,
+}
+
+fn descendants(pid: u32, out: &mut Vec<u32>) {
+    let path = format!("/proc/{pid}/task/{pid}/children");
+    if let Ok(text) = std::fs::read_to_string(path) {
+        for c in text.split_whitespace().filter_map(|p| p.parse().ok()) {
+            out.push(c);
+            descendants(c, out);
+        }
+    }
+}
+
+fn term(pid: u32) {
+    let _ = Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status();
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let mut pids = Vec::new();
+        descendants(self.child.id(), &mut pids);
+        term(self.child.id());
+        let _ = self.child.wait();
+        for p in pids {
+            term(p);
+        }
+    }
+}
+
+pub fn start_driver(port: u16, env: &[(&str, &Path)]) -> Driver {
+    let mut cmd = Command::new("tauri-driver");
+    cmd.args([
+        "--port",
+        &port.to_string(),
+        "--native-port",
+        &(port + 1).to_string(),
+    ])
+    .env_remove("WEBKIT_DISABLE_DMABUF_RENDERER")
+    .env_remove("WEBKIT_DISABLE_COMPOSITING_MODE")
+    .env_remove("TIDELINE_CASE")
+    .env_remove("TIDELINE_HOME")
+    .env("TIDELINE_ACTOR", "e2e-investigator")
+    .stdout(Stdio::null());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    Driver {
+        child: cmd
+            .spawn()
+            .expect("tauri-driver on PATH (cargo install tauri-driver --version 2.1.0)"),
+    }
+}
+
+pub async fn connect(port: u16) -> Client {
+    let app = std::env::var("APP_BIN").expect("APP_BIN = path of the built tideline-desktop");
+    let mut caps = serde_json::Map::new();
+    caps.insert("browserName".into(), json!("wry"));
+    caps.insert("tauri:options".into(), json!({ "application": app }));
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    let mut last = String::from("no attempt");
+    while tokio::time::Instant::now() < deadline {
+        let mut b = ClientBuilder::native();
+        b.capabilities(caps.clone());
+        match tokio::time::timeout(
+            Duration::from_secs(10),
+            b.connect(&format!("http://127.0.0.1:{port}")),
+        )
+        .await
+        {
+            Ok(Ok(c)) => return c,
+            Ok(Err(e)) => last = e.to_string(),
+            Err(_) => last = "session request timed out".into(),
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    panic!("no WebDriver session for {app} within 60 s: {last}");
+}
+
+/// Waits until the element's text content satisfies `pred`; returns it. (Text content
+/// rather than rendered text: a title cut with an ellipsis still counts.)
+pub async fn wait_text(c: &Client, css: &str, pred: impl Fn(&str) -> bool) -> String {
+    let mut last = String::new();
+    for _ in 0..200 {
+        if let Ok(e) = c.find(Locator::Css(css)).await {
+            if let Ok(Some(t)) = e.prop("textContent").await {
+                if pred(&t) {
+                    return t;
+                }
+                last = t;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    screenshot(c, "failure.png").await;
+    panic!("{css}: text never matched; last seen {last:?} (see failure.png)");
+}
+
+pub async fn count(c: &Client, css: &str) -> usize {
+    c.find_all(Locator::Css(css))
+        .await
+        .map(|v| v.len())
+        .unwrap_or(0)
+}
+
+pub async fn screenshot(c: &Client, name: &str) {
+    let png = c.screenshot().await.expect("screenshot");
+    std::fs::write(artifacts().join(name), png).unwrap();
+}
