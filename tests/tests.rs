@@ -7,6 +7,7 @@ mod cloudtrail;
 mod containers;
 mod journal;
 mod report;
+mod report_docs;
 mod seal;
 mod syslog;
 mod timelines;
