@@ -69,6 +69,16 @@ fn utc(ts: i64) -> DateTime<Utc> {
     Utc.timestamp_micros(ts).single().unwrap_or_default()
 }
 
+/// The time axis title: with the date when every tick is on the same UTC day.
+fn axis_title(start: Micros, end: Micros) -> String {
+    let (a, b) = (utc(start), utc(end));
+    if a.date_naive() == b.date_naive() {
+        format!("Time (UTC), {}", a.format("%Y-%m-%d"))
+    } else {
+        "Time (UTC)".to_string()
+    }
+}
+
 /// Chooses the axis label format for a time span.
 fn time_format(span_us: i64) -> &'static str {
     match span_us / 1_000_000 {
@@ -231,7 +241,7 @@ pub fn incident_timeline(
             .x_labels(8)
             .y_labels(6)
             .x_label_formatter(&|dt| dt.format(fmt).to_string())
-            .x_desc("Time (UTC)")
+            .x_desc(axis_title(start, end))
             .y_desc("events")
             .label_style((FONT, 12))
             .axis_desc_style((FONT, 12))
@@ -429,7 +439,7 @@ pub fn swimlanes(
             .y_labels(0)
             .disable_y_mesh()
             .x_label_formatter(&|dt| dt.format(fmt).to_string())
-            .x_desc("Time (UTC)")
+            .x_desc(axis_title(start, end))
             .label_style((FONT, 12))
             .axis_desc_style((FONT, 12))
             .bold_line_style(GRID)
@@ -548,7 +558,7 @@ pub fn phase_spans(
             .y_labels(0)
             .disable_y_mesh()
             .x_label_formatter(&|dt| dt.format(fmt).to_string())
-            .x_desc("Time (UTC)")
+            .x_desc(axis_title(start, end))
             .label_style((FONT, 12))
             .axis_desc_style((FONT, 12))
             .bold_line_style(GRID)

@@ -126,13 +126,24 @@ fn wrap(face: Face, size: f32, text: &str, max: f32) -> Vec<String> {
             if !line.is_empty() {
                 out.push(std::mem::take(&mut line));
             }
-            // The word alone: break it if it is still too wide.
+            // The word alone: break it if it is still too wide, after a `/`, `-`, `_`,
+            // `.` or `:` where there is one (paths, addresses, times), else anywhere.
             let mut piece = String::new();
             for c in word.chars() {
                 piece.push(c);
                 if width(face, size, &piece) > max && piece.chars().count() > 1 {
                     piece.pop();
-                    out.push(std::mem::take(&mut piece));
+                    let cut = piece
+                        .char_indices()
+                        .filter(|(i, ch)| *i > 0 && matches!(ch, '/' | '-' | '_' | '.' | ':'))
+                        .map(|(i, ch)| i + ch.len_utf8())
+                        .next_back()
+                        .filter(|&i| i >= piece.len() / 2);
+                    let rest = match cut {
+                        Some(i) => piece.split_off(i),
+                        None => String::new(),
+                    };
+                    out.push(std::mem::replace(&mut piece, rest));
                     piece.push(c);
                 }
             }
@@ -169,6 +180,27 @@ enum Op {
         w: f32,
         h: f32,
     },
+}
+
+/// How a run of wrapped text is set.
+#[derive(Clone, Copy)]
+struct Run {
+    face: Face,
+    size: f32,
+    lead: f32,
+    color: Rgb,
+}
+
+impl Run {
+    /// Regular sans text at a size, line height and colour.
+    fn new(size: f32, lead: f32, color: Rgb) -> Self {
+        Run {
+            face: Face::Sans,
+            size,
+            lead,
+            color,
+        }
+    }
 }
 
 struct Bookmark {
@@ -244,7 +276,14 @@ impl Layout {
     }
 
     /// Wrapped lines at `x`, `w` wide, breaking pages between lines.
-    fn lines(&mut self, x: f32, w: f32, face: Face, size: f32, lead: f32, color: Rgb, text: &str) {
+    fn lines(&mut self, run: Run, text: &str) {
+        let Run {
+            face,
+            size,
+            lead,
+            color,
+        } = run;
+        let (x, w) = (MARGIN_X, CONTENT_W);
         for l in wrap(face, size, text, w) {
             self.ensure(lead);
             let base = self.y + size;
@@ -259,7 +298,7 @@ impl Layout {
             self.y += 26.0;
         }
         if let Some(sub) = &doc.subtitle {
-            self.lines(MARGIN_X, CONTENT_W, Face::Sans, 12.0, 16.0, MUTED, sub);
+            self.lines(Run::new(12.0, 16.0, MUTED), sub);
         }
         self.y += 6.0;
         if !doc.title_block.is_empty() {
@@ -319,7 +358,7 @@ impl Layout {
     fn block(&mut self, b: &Block, level: usize) -> Result<()> {
         match b {
             Block::Paragraph { text } => {
-                self.lines(MARGIN_X, CONTENT_W, Face::Sans, BODY, BODY_LEAD, INK, text);
+                self.lines(Run::new(BODY, BODY_LEAD, INK), text);
                 self.y += 6.0;
             }
             Block::Fields { fields } => {
@@ -344,7 +383,7 @@ impl Layout {
             }
             Block::Raw { caption, text } => {
                 if let Some(c) = caption {
-                    self.lines(MARGIN_X, CONTENT_W, Face::Sans, BODY, BODY_LEAD, INK, c);
+                    self.lines(Run::new(BODY, BODY_LEAD, INK), c);
                 }
                 self.raw(text);
                 self.y += 8.0;
@@ -566,7 +605,7 @@ impl Layout {
         }
         if let Some(note) = &t.note {
             self.y += 3.0;
-            self.lines(MARGIN_X, CONTENT_W, Face::Sans, 8.5, 11.0, MUTED, note);
+            self.lines(Run::new(8.5, 11.0, MUTED), note);
         }
     }
 }
@@ -574,6 +613,7 @@ impl Layout {
 /// Column widths that add up to the text width: each column gets at least its longest
 /// word (up to a cap) and the rest is shared in proportion to how much text it holds.
 fn column_widths(t: &Table) -> Vec<f32> {
+    // (least width, natural width) of each column.
     let cols: Vec<(f32, f32)> = t
         .columns
         .iter()
@@ -584,23 +624,24 @@ fn column_widths(t: &Table) -> Vec<f32> {
             } else {
                 (Face::Sans, TABLE)
             };
-            let mut min = t
-                .columns
-                .get(i)
-                .map(|c| {
-                    c.title
-                        .split_whitespace()
-                        .map(|w| width(Face::Bold, TABLE, w))
-                        .fold(0.0, f32::max)
-                })
-                .unwrap_or(0.0);
+            // Numbers never wrap; other words up to an eighth of the line do not either.
+            let cap = if c.numeric {
+                CONTENT_W
+            } else {
+                CONTENT_W / 8.0
+            };
+            let mut min = c
+                .title
+                .split_whitespace()
+                .map(|w| width(Face::Bold, TABLE, w))
+                .fold(0.0, f32::max);
             let mut natural = width(Face::Bold, TABLE, &c.title);
             for row in t.rows.iter().take(500) {
                 let cell = row.get(i).map(String::as_str).unwrap_or("");
                 for line in cell.lines() {
                     natural = natural.max(width(face, size, line));
                     for word in line.split_whitespace() {
-                        min = min.max(width(face, size, word).min(CONTENT_W / 4.0));
+                        min = min.max(width(face, size, word).min(cap));
                     }
                 }
             }
@@ -617,19 +658,56 @@ fn column_widths(t: &Table) -> Vec<f32> {
     }
     let total_min: f32 = cols.iter().map(|c| c.0).sum();
     if total_min >= CONTENT_W {
-        return cols
+        // Too many columns for their words: numbers keep their width, the text columns
+        // share the rest (and break their longer words).
+        let numbers: f32 = t
+            .columns
             .iter()
-            .map(|c| c.0 * CONTENT_W / total_min.max(1.0))
+            .zip(&cols)
+            .filter(|(c, _)| c.numeric)
+            .map(|(_, w)| w.0)
+            .sum();
+        let text_min = (total_min - numbers).max(1.0);
+        let room = (CONTENT_W - numbers).max(CONTENT_W / 2.0);
+        return t
+            .columns
+            .iter()
+            .zip(&cols)
+            .map(|(c, w)| {
+                if c.numeric {
+                    w.0
+                } else {
+                    w.0 * room / text_min
+                }
+            })
             .collect();
     }
-    // Each column its minimum, and the rest by how much more it would like.
-    let spare = CONTENT_W - total_min;
-    let wants: Vec<f32> = cols.iter().map(|c| (c.1 - c.0).max(0.0).sqrt()).collect();
-    let total_wants: f32 = wants.iter().sum::<f32>().max(1.0);
-    cols.iter()
-        .zip(wants)
-        .map(|(c, w)| c.0 + spare * w / total_wants)
-        .collect()
+    // Each column its minimum. Then, smallest need first, a column whose whole need fits
+    // in its fair share of what is left gets its natural width (short columns stop
+    // wrapping); the columns still wanting share the rest in proportion to their need.
+    let mut widths: Vec<f32> = cols.iter().map(|c| c.0).collect();
+    let mut spare = CONTENT_W - total_min;
+    let mut order: Vec<usize> = (0..cols.len()).collect();
+    order.sort_by(|&a, &b| (cols[a].1 - cols[a].0).total_cmp(&(cols[b].1 - cols[b].0)));
+    let mut wanting = Vec::new();
+    for (k, &i) in order.iter().enumerate() {
+        let need = (cols[i].1 - cols[i].0).max(0.0);
+        if wanting.is_empty() && need <= spare / (order.len() - k) as f32 {
+            widths[i] += need;
+            spare -= need;
+        } else {
+            wanting.push(i);
+        }
+    }
+    let total_need: f32 = wanting
+        .iter()
+        .map(|&i| cols[i].1 - cols[i].0)
+        .sum::<f32>()
+        .max(1.0);
+    for &i in &wanting {
+        widths[i] += spare * (cols[i].1 - cols[i].0) / total_need;
+    }
+    widths
 }
 
 fn paint(c: Rgb) -> krilla::paint::Paint {
