@@ -10,6 +10,7 @@ pub mod archive;
 pub mod error;
 pub mod event;
 pub mod evidence;
+pub mod incident;
 pub mod ingest;
 pub mod overview;
 pub mod report;

@@ -15,6 +15,8 @@ use tideline::timeline::export::{visible, write_csv, write_jsonl, write_table};
 use tideline::timeline::{Timeline, TimelineQuery};
 use tideline::{archive, report, Case};
 
+mod incident_cli;
+
 #[derive(Parser)]
 #[command(
     name = "tideline",
@@ -121,6 +123,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    #[command(flatten)]
+    Incident(incident_cli::IncidentCommand),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -154,6 +158,7 @@ fn open(case: &Path) -> anyhow::Result<Case> {
 fn run() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
     match cli.command {
+        Command::Incident(cmd) => return incident_cli::run(cmd),
         Command::New {
             case,
             title,

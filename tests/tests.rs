@@ -5,6 +5,7 @@ mod util;
 mod cli;
 mod cloudtrail;
 mod containers;
+mod incident;
 mod journal;
 mod report;
 mod report_docs;

@@ -34,7 +34,8 @@ function requireBackend(): void {
   }
 }
 
-async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+/** Invoke one Tauri command; rejects with ApiError only (also used by api/incident.ts). */
+export async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
     requireBackend();
     return await invoke<T>(command, args);
