@@ -11,6 +11,7 @@ pub mod error;
 pub mod event;
 pub mod evidence;
 pub mod ingest;
+pub mod ioc;
 pub mod overview;
 pub mod report;
 pub mod store;

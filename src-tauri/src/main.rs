@@ -4,6 +4,7 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
+mod ioc;
 mod state;
 
 fn main() {
@@ -24,6 +25,10 @@ fn main() {
             commands::timeline_page,
             commands::event_detail,
             commands::write_report,
+            ioc::ioc_import,
+            ioc::ioc_list,
+            ioc::ioc_sweep,
+            ioc::event_ioc_hits,
         ])
         .run(tauri::generate_context!())
         .expect("the Tideline window could not start");
