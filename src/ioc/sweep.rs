@@ -463,13 +463,14 @@ pub fn sweep_library(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let mut indicators: Vec<Indicator> = list
+    // The list's indicators once each, in list order.
+    let mut seen = std::collections::HashSet::new();
+    let indicators: Vec<Indicator> = list
         .indicators
         .iter()
+        .filter(|e| seen.insert(e.indicator.clone()))
         .map(|e| e.indicator.clone())
         .collect();
-    indicators.sort();
-    indicators.dedup();
     let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| Error::io(dir, e))?
         .filter_map(|e| e.ok().map(|e| e.path()))

@@ -8,6 +8,7 @@ import { toApiError, type ApiError } from '../api/errors';
 import type { EventDetail } from '../api/types';
 import { formatTs, orDash } from '../lib/format';
 import { CopyText } from './CopyText';
+import { IocEventHits } from './IocEventHits';
 import './EventDrawer.css';
 
 type Props = { id: number; onClose: () => void; onError: (err: unknown) => void };
@@ -59,6 +60,7 @@ export function EventDrawer({ id, onClose, onError }: Props) {
       </div>
       {current === null && <p className="muted">Loading…</p>}
       {current && 'error' in current && <p className="field-error">Could not load this event: {current.error.message}</p>}
+      {current && 'detail' in current && <IocEventHits id={id} onError={onError} />}
       {current && 'detail' in current && <DetailBody d={current.detail} />}
     </aside>
   );
