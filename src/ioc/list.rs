@@ -280,9 +280,11 @@ pub fn parse_csv(text: &str) -> Result<ParsedList, String> {
         }
         let type_cell = cell(cols[0]);
         let value = cell(cols[1]);
-        let kind = if type_cell.is_empty() || type_cell.eq_ignore_ascii_case("auto") {
-            None
-        } else if type_cell.eq_ignore_ascii_case("ip") {
+        // Empty, `auto` and `ip` (v4, v6 or a range) are detected from the value.
+        let kind = if type_cell.is_empty()
+            || type_cell.eq_ignore_ascii_case("auto")
+            || type_cell.eq_ignore_ascii_case("ip")
+        {
             None
         } else {
             match Kind::from_name(type_cell) {

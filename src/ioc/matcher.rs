@@ -132,7 +132,7 @@ impl Matcher {
                     // Raw JSON records escape backslashes and quotes: match that form too.
                     if ind.value.contains(['\\', '"']) {
                         let json = serde_json::to_string(&ind.value)?;
-                        add(json[1..json.len() - 1].as_bytes().to_vec(), i, kind);
+                        add(json.as_bytes()[1..json.len() - 1].to_vec(), i, kind);
                     }
                 }
             }
@@ -167,8 +167,8 @@ impl Matcher {
             )
         };
         // Longest prefixes first, so the most specific range is reported first.
-        v4.by_prefix.sort_by(|a, b| b.0.cmp(&a.0));
-        v6.by_prefix.sort_by(|a, b| b.0.cmp(&a.0));
+        v4.by_prefix.sort_by_key(|n| std::cmp::Reverse(n.0));
+        v6.by_prefix.sort_by_key(|n| std::cmp::Reverse(n.0));
         Ok(Matcher {
             count: indicators.len(),
             ac,
@@ -254,10 +254,8 @@ fn bounded(p: &Pattern, text: &[u8], s: usize, e: usize) -> bool {
     let dot_then = |f: fn(u8) -> bool| next == Some(b'.') && has(next2, f);
     match p.kind {
         Kind::Ipv4 => {
-            !has(prev, digit)
-                && !(prev == Some(b'.') && has(prev2, digit))
-                && !has(next, digit)
-                && !dot_then(digit)
+            let dotted_before = prev == Some(b'.') && has(prev2, digit);
+            !(has(prev, digit) || dotted_before || has(next, digit) || dot_then(digit))
         }
         Kind::Domain => !has(prev, is_label) && !has(next, is_label) && !dot_then(is_label),
         Kind::Email => {
