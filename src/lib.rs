@@ -12,6 +12,7 @@ pub mod event;
 pub mod evidence;
 pub mod incident;
 pub mod ingest;
+pub mod ioc;
 pub mod overview;
 pub mod report;
 pub mod store;

@@ -6,6 +6,7 @@ mod cli;
 mod cloudtrail;
 mod containers;
 mod incident;
+mod ioc;
 mod journal;
 mod report;
 mod report_docs;

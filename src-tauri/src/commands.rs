@@ -147,6 +147,9 @@ pub struct PageRequest {
     from: Option<String>,
     to: Option<String>,
     grep: Option<String>,
+    /// Only the events this indicator hit.
+    #[serde(default)]
+    ioc: Option<i64>,
     offset: usize,
     limit: usize,
 }
@@ -164,6 +167,7 @@ pub async fn timeline_page(state: State<'_, AppState>, query: PageRequest) -> Re
             from: bound(query.from)?,
             to: bound(query.to)?,
             grep: query.grep,
+            ioc: query.ioc,
             offset: query.offset,
             limit: query.limit.min(5000),
         };

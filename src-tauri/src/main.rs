@@ -5,6 +5,7 @@
 
 mod commands;
 mod incident;
+mod ioc;
 mod state;
 
 fn main() {
@@ -41,6 +42,10 @@ fn main() {
             incident::incident_add_person,
             incident::incident_add_party,
             incident::incident_remove_item,
+            ioc::ioc_import,
+            ioc::ioc_list,
+            ioc::ioc_sweep,
+            ioc::event_ioc_hits,
         ])
         .run(tauri::generate_context!())
         .expect("the Tideline window could not start");

@@ -6,6 +6,7 @@
 //! statement of Tideline lives in this module.
 
 mod incident;
+mod ioc;
 mod schema;
 
 use std::path::{Path, PathBuf};
@@ -15,6 +16,7 @@ use rusqlite::{params, CachedStatement, Connection, OpenFlags, OptionalExtension
 use serde::Serialize;
 
 pub use incident::ItemList;
+pub use ioc::{EventHit, IndicatorRow, NewIocList, SweptEvent, SWEPT_COLUMNS};
 pub use schema::{record_tables, seal_trigger_name, sealed_tables, VERSION as SCHEMA_VERSION};
 
 use crate::error::{Error, Result};

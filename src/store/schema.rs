@@ -31,6 +31,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: super::incident::SCHEMA,
         sealed: &super::incident::TABLES,
     },
+    // Indicators of compromise and their hits (issue #7).
+    Migration {
+        sql: super::ioc::SCHEMA,
+        sealed: &super::ioc::TABLES,
+    },
 ];
 
 /// The schema version this build writes.

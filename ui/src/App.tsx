@@ -21,6 +21,8 @@ import { ImportIssues, type IssueScope } from './components/ImportIssues';
 import { IssueDrawer } from './components/IssueDrawer';
 import { IncidentDashboard } from './components/IncidentDashboard';
 import type { Milestone } from './api/incident';
+import { IocPanel } from './components/IocPanel';
+import type { IndicatorInfo } from './api/types';
 
 type CaseState =
   | { kind: 'loading' }
@@ -44,6 +46,7 @@ export function App() {
   const [issueScope, setIssueScope] = useState<IssueScope | null>(null);
   const [busy, setBusy] = useState(false);
   const [view, setView] = useState<'timeline' | 'dashboard'>('timeline');
+  const [iocFilter, setIocFilter] = useState<IndicatorInfo | null>(null);
 
   const reportError = useCallback((err: unknown) => setError(toApiError(err)), []);
 
@@ -68,6 +71,7 @@ export function App() {
     setCaseState({ kind: 'ready', info });
     setDataVersion((v) => v + 1);
     setDrawer(null);
+    setIocFilter(null);
   }, []);
 
   /** Run one header action: clears old messages, reports failures, blocks double clicks. */
@@ -204,9 +208,16 @@ export function App() {
             />
           )}
           <EvidencePanel evidence={info.evidence} sources={info.sources} onShowIssues={showEvidenceIssues} />
+          <IocPanel
+            key={info.path}
+            selectedId={iocFilter?.id ?? null}
+            onSelect={setIocFilter}
+            onSwept={() => setDataVersion((v) => v + 1)}
+            onError={reportError}
+          />
           <section className={drawer === null ? 'timeline-area' : 'timeline-area with-drawer'}>
             <Timeline
-              filter={filter}
+              filter={iocFilter ? { ...filter, ioc: iocFilter.id } : filter}
               dataVersion={dataVersion}
               selectedId={drawer?.kind === 'event' ? drawer.id : null}
               onOpen={openEvent}

@@ -10,6 +10,7 @@ import { formatTs, orDash } from '../lib/format';
 import { CopyText } from './CopyText';
 import { IncidentMilestoneControl } from './IncidentMilestoneControl';
 import type { Milestone } from '../api/incident';
+import { IocEventHits } from './IocEventHits';
 import './EventDrawer.css';
 
 type Props = {
@@ -70,6 +71,7 @@ export function EventDrawer({ id, onClose, onError, onMilestoneSet }: Props) {
       {current && 'detail' in current && onMilestoneSet && current.detail.ts !== null && (
         <IncidentMilestoneControl eventId={id} onSet={onMilestoneSet} onError={onError} />
       )}
+      {current && 'detail' in current && <IocEventHits id={id} onError={onError} />}
       {current && 'detail' in current && <DetailBody d={current.detail} />}
     </aside>
   );
