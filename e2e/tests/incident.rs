@@ -7,6 +7,11 @@ mod common;
 use common::*;
 use fantoccini::Locator;
 
+/// Lets WebKit paint what the DOM already holds before a screenshot.
+async fn settle() {
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+}
+
 #[tokio::test]
 #[ignore = "needs a display, tauri-driver and the built app: run by the README's test command"]
 async fn a_milestone_from_a_timeline_event_puts_the_gdpr_deadline_on_the_dashboard() {
@@ -32,6 +37,7 @@ async fn a_milestone_from_a_timeline_event_puts_the_gdpr_deadline_on_the_dashboa
         c.find(Locator::Css("#set-milestone-btn")).await.unwrap().click().await.unwrap();
         let notice = wait_text(&c, ".message.notice", |t| t.contains("Milestone awareness set")).await;
         assert!(notice.contains(ts.trim()), "{notice} / {ts}");
+        settle().await;
         screenshot(&c, "incident-drawer-milestone.png").await;
 
         // The dashboard: the milestone is on the strip, linked to its event.
@@ -44,6 +50,7 @@ async fn a_milestone_from_a_timeline_event_puts_the_gdpr_deadline_on_the_dashboa
         // Choose GDPR: Art. 33 is due 72 h after awareness, Art. 34 without undue delay.
         c.find(Locator::Css("#regime-gdpr")).await.unwrap().click().await.unwrap();
         c.find(Locator::Css("#save-regimes")).await.unwrap().click().await.unwrap();
+        wait_text(&c, ".message.notice", |t| t.contains("Regimes: gdpr")).await;
         let row = wait_text(&c, "#deadlines tr[data-rule='gdpr_art33']", |t| t.contains(&due)).await;
         assert!(row.contains("GDPR Art. 33"), "{row}");
         // The sample incident is in March 2026: long past, so overdue, with a live count.
@@ -52,6 +59,11 @@ async fn a_milestone_from_a_timeline_event_puts_the_gdpr_deadline_on_the_dashboa
         assert!(asap.contains("due now"), "{asap}");
         let metrics = wait_text(&c, "#metrics", |t| t.contains("Time to detect")).await;
         assert!(metrics.contains("Dwell time"), "{metrics}");
+        // The regime choice shows what was saved once the record is reloaded.
+        let checked = c.find(Locator::Css("#regime-gdpr")).await.unwrap().prop("checked").await.unwrap();
+        assert_eq!(checked.as_deref(), Some("true"));
+        c.execute("document.getElementById('incident-dashboard').scrollTop = 0;", vec![]).await.unwrap();
+        settle().await;
         screenshot(&c, "incident-dashboard.png").await;
 
         // A follow-up item added on its screen appears in the list and the counts.
@@ -60,6 +72,7 @@ async fn a_milestone_from_a_timeline_event_puts_the_gdpr_deadline_on_the_dashboa
         c.find(Locator::Css("#add-followup")).await.unwrap().click().await.unwrap();
         wait_text(&c, "#followups-table", |t| t.contains("Rate-limit SSH on bastions")).await;
         wait_text(&c, "#dash-counts", |t| t.contains("1 follow-ups (1 open)")).await;
+        settle().await;
         screenshot(&c, "incident-followups.png").await;
     })
     .await;
