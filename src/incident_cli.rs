@@ -445,34 +445,37 @@ pub enum LessonsWhat {
 #[derive(Subcommand)]
 pub enum NotifyWhat {
     /// Record a notification sent for a deadline rule.
-    Record {
-        /// The deadline rule it answers, e.g. gdpr_art33 (see `tideline rules`).
-        #[arg(long)]
-        rule: String,
-        #[arg(long)]
-        sent_at: String,
-        #[arg(long)]
-        recipient: String,
-        #[arg(long, default_value = "")]
-        channel: String,
-        /// The text sent.
-        #[arg(long, default_value = "", conflicts_with = "text_file")]
-        text: String,
-        /// Read the text sent from a file.
-        #[arg(long)]
-        text_file: Option<PathBuf>,
-        #[arg(long, default_value = "")]
-        late_reason: String,
-        #[command(flatten)]
-        rules: RulesArg,
-        #[command(flatten)]
-        actor: Actor,
-    },
+    Record(Box<NotifyRecord>),
     /// The notifications sent.
     List {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Args)]
+pub struct NotifyRecord {
+    /// The deadline rule it answers, e.g. gdpr_art33 (see `tideline rules`).
+    #[arg(long)]
+    rule: String,
+    #[arg(long)]
+    sent_at: String,
+    #[arg(long)]
+    recipient: String,
+    #[arg(long, default_value = "")]
+    channel: String,
+    /// The text sent.
+    #[arg(long, default_value = "", conflicts_with = "text_file")]
+    text: String,
+    /// Read the text sent from a file.
+    #[arg(long)]
+    text_file: Option<PathBuf>,
+    #[arg(long, default_value = "")]
+    late_reason: String,
+    #[command(flatten)]
+    rules: RulesArg,
+    #[command(flatten)]
+    actor: Actor,
 }
 
 fn record_of(case: &Path) -> anyhow::Result<IncidentRecord> {
@@ -967,17 +970,18 @@ pub fn run(cmd: IncidentCommand) -> anyhow::Result<ExitCode> {
             }
         }
         IncidentCommand::Notify { case, what } => match what {
-            NotifyWhat::Record {
-                rule,
-                sent_at,
-                recipient,
-                channel,
-                text,
-                text_file,
-                late_reason,
-                rules,
-                actor,
-            } => {
+            NotifyWhat::Record(args) => {
+                let NotifyRecord {
+                    rule,
+                    sent_at,
+                    recipient,
+                    channel,
+                    text,
+                    text_file,
+                    late_reason,
+                    rules,
+                    actor,
+                } = *args;
                 let text = match text_file {
                     Some(p) => {
                         std::fs::read_to_string(&p).map_err(|e| tideline::Error::io(&p, e))?

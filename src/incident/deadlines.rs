@@ -552,7 +552,7 @@ pub fn evaluate(record: &IncidentRecord, rules: &RuleSet, now: Micros) -> Result
     let people = record.people_affected();
     let mut out = Vec::new();
     for rule in rules.rules() {
-        if !record.regimes.iter().any(|r| *r == rule.regime) {
+        if !record.regimes.contains(&rule.regime) {
             continue;
         }
         let first = record

@@ -199,7 +199,7 @@ export function IncidentDashboard({ dataVersion, onDetailsChanged, onError, onNo
         </nav>
         {tab === 'details' && (
           <IncidentDetailsForm
-            key={`details-${version}`}
+            key={`details-${JSON.stringify(record.details)}-${record.regimes.join(',')}`}
             record={record}
             vocab={vocab}
             regimesKnown={dash.regimes_known}
@@ -211,7 +211,7 @@ export function IncidentDashboard({ dataVersion, onDetailsChanged, onError, onNo
         {tab === 'actions' && <IncidentActions record={record} vocab={vocab} readOnly={sealed} change={change} />}
         {tab === 'follow-ups' && <IncidentFollowUps record={record} vocab={vocab} readOnly={sealed} change={change} />}
         {tab === 'lessons' && (
-          <IncidentLessons key={`lessons-${version}`} record={record} vocab={vocab} readOnly={sealed} change={change} />
+          <IncidentLessons key={`lessons-${JSON.stringify(record.lessons)}`} record={record} vocab={vocab} readOnly={sealed} change={change} />
         )}
         {tab === 'notifications' && (
           <IncidentNotifications record={record} vocab={vocab} readOnly={sealed} change={change} />
