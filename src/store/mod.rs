@@ -5,6 +5,7 @@
 //! transaction, so a failed or cancelled import leaves the case as it was. Every SQL
 //! statement of Tideline lives in this module.
 
+mod annotations;
 mod schema;
 
 use std::path::{Path, PathBuf};
@@ -13,6 +14,7 @@ use rusqlite::config::DbConfig;
 use rusqlite::{params, CachedStatement, Connection, OpenFlags, OptionalExtension, Row};
 use serde::Serialize;
 
+pub use annotations::{AnnotationColumns, ClockOffset};
 pub use schema::{record_tables, seal_trigger_name, sealed_tables, VERSION as SCHEMA_VERSION};
 
 use crate::error::{Error, Result};

@@ -20,10 +20,16 @@ pub struct Migration {
 }
 
 /// The schema, in order: migration `i` brings a case to version `i + 1`.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    sql: V1,
-    sealed: &CORE_TABLES,
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        sql: V1,
+        sealed: &CORE_TABLES,
+    },
+    Migration {
+        sql: super::annotations::SCHEMA,
+        sealed: &super::annotations::TABLES,
+    },
+];
 
 /// The schema version this build writes.
 pub const VERSION: i64 = MIGRATIONS.len() as i64;
