@@ -6,6 +6,7 @@
 //! statement of Tideline lives in this module.
 
 mod annotations;
+mod frame_rows;
 mod schema;
 
 use std::path::{Path, PathBuf};

@@ -140,15 +140,25 @@ fn event_schema() -> Schema {
 
 /// Event columns from the case, clock offsets applied, in time order.
 fn event_frame(case: &Case, offsets: &[ClockOffset]) -> Result<DataFrame> {
-    let cols = case.event_columns()?;
-    let mut columns: Vec<Column> = Vec::with_capacity(FRAME_COLUMNS.len());
-    columns.push(Column::new("id".into(), cols.id));
-    columns.push(Column::new("ts".into(), cols.ts));
-    columns.push(Column::new("evidence_id".into(), cols.evidence_id));
-    for (name, values) in cols.text {
-        columns.push(Column::new(name.into(), values));
-    }
-    let frame = DataFrame::new_infer_height(columns)?.select(FRAME_COLUMNS)?;
+    let mut frame: Option<DataFrame> = None;
+    case.event_column_batches(1 << 20, |cols| {
+        let mut columns: Vec<Column> = Vec::with_capacity(FRAME_COLUMNS.len());
+        columns.push(Column::new("id".into(), cols.id));
+        columns.push(Column::new("ts".into(), cols.ts));
+        columns.push(Column::new("evidence_id".into(), cols.evidence_id));
+        for (name, values) in cols.text {
+            columns.push(Column::new(name.into(), values));
+        }
+        let part = DataFrame::new_infer_height(columns)?.select(FRAME_COLUMNS)?;
+        match frame.as_mut() {
+            Some(f) => {
+                f.vstack_mut(&part)?;
+            }
+            None => frame = Some(part),
+        }
+        Ok(())
+    })?;
+    let frame = frame.expect("at least one batch");
     let mut lf = frame.lazy();
     if offsets.is_empty() {
         lf = lf.with_column(lit(NULL).cast(DataType::Int64).alias("clock_offset_us"));
