@@ -185,9 +185,7 @@ fn run(n: u64) {
     );
     // Each filter run uses a query text not seen before, so the view cache cannot help.
     for (i, day) in ["10", "11", "12"].iter().enumerate() {
-        let q = TimelineQuery::of(&format!(
-            "\"failed password\" ts:2026-03-{day}..2026-03-19"
-        ));
+        let q = TimelineQuery::of(&format!("\"failed password\" ts:2026-03-{day}..2026-03-19"));
         let t = Instant::now();
         let count = tl.count(&q).expect("filter");
         println!("filter #{i} ({}): {:.0} ms, {count} events", q.query, ms(t));
@@ -205,7 +203,9 @@ fn run(n: u64) {
         h.bucket_seconds
     );
     let t = Instant::now();
-    let h = tl.histogram_of(&TimelineQuery::default(), 200).expect("histogram");
+    let h = tl
+        .histogram_of(&TimelineQuery::default(), 200)
+        .expect("histogram");
     println!(
         "histogram of all: {:.0} ms, {} buckets of {} s",
         ms(t),
@@ -213,7 +213,9 @@ fn run(n: u64) {
         h.bucket_seconds
     );
     let t = Instant::now();
-    let top = tl.top(&TimelineQuery::default(), "src_ip", 10).expect("top");
+    let top = tl
+        .top(&TimelineQuery::default(), "src_ip", 10)
+        .expect("top");
     println!(
         "top-10 src_ip of all: {:.0} ms, {} distinct",
         ms(t),
@@ -221,7 +223,11 @@ fn run(n: u64) {
     );
     let t = Instant::now();
     let top = tl.top(&q, "user", 10).expect("top");
-    println!("top-10 user of the filter: {:.0} ms, {} distinct", ms(t), top.distinct);
+    println!(
+        "top-10 user of the filter: {:.0} ms, {} distinct",
+        ms(t),
+        top.distinct
+    );
     let mut worst: f64 = 0.0;
     let mut sum = 0.0;
     for k in 0..20 {
@@ -238,7 +244,11 @@ fn run(n: u64) {
         worst = worst.max(took);
         sum += took;
     }
-    println!("page of 100 of the filter: mean {:.2} ms, worst {:.2} ms", sum / 20.0, worst);
+    println!(
+        "page of 100 of the filter: mean {:.2} ms, worst {:.2} ms",
+        sum / 20.0,
+        worst
+    );
     let mut worst: f64 = 0.0;
     for k in 0..20 {
         let t = Instant::now();
@@ -260,8 +270,8 @@ fn parquet(n: u64) {
     let tl = Timeline::load_cached(&case).expect("frame");
     let out = path.with_extension("parquet");
     let t = Instant::now();
-    let s = export_view(&tl, &TimelineQuery::default(), ExportFormat::Parquet, &out)
-        .expect("export");
+    let s =
+        export_view(&tl, &TimelineQuery::default(), ExportFormat::Parquet, &out).expect("export");
     println!(
         "{} events to {} in {} files, {:.1} s",
         s.events,

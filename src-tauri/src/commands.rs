@@ -38,9 +38,9 @@ fn no_case() -> CommandError {
     }
 }
 
-type Reply<T> = Result<T, CommandError>;
+pub(crate) type Reply<T> = Result<T, CommandError>;
 
-fn with_case<T>(
+pub(crate) fn with_case<T>(
     state: &AppState,
     f: impl FnOnce(&mut OpenCase) -> tideline::Result<T>,
 ) -> Reply<T> {

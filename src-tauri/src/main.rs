@@ -5,6 +5,7 @@
 
 mod commands;
 mod state;
+mod timeline;
 
 fn main() {
     tauri::Builder::default()
@@ -24,6 +25,10 @@ fn main() {
             commands::timeline_page,
             commands::event_detail,
             commands::write_report,
+            timeline::timeline_histogram,
+            timeline::timeline_top,
+            timeline::annotate_events,
+            timeline::export_timeline,
         ])
         .run(tauri::generate_context!())
         .expect("the Tideline window could not start");

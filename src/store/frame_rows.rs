@@ -33,7 +33,10 @@ impl Case {
             id: Vec::with_capacity(batch),
             ts: Vec::with_capacity(batch),
             evidence_id: Vec::with_capacity(batch),
-            text: TEXT.iter().map(|c| (*c, Vec::with_capacity(batch))).collect(),
+            text: TEXT
+                .iter()
+                .map(|c| (*c, Vec::with_capacity(batch)))
+                .collect(),
         };
         let sql = format!(
             "SELECT id, ts, evidence_id, {} FROM events ORDER BY id",

@@ -9,6 +9,7 @@ import type { EventDetail } from '../api/types';
 import { formatTs, orDash } from '../lib/format';
 import { CopyText } from './CopyText';
 import './EventDrawer.css';
+import { EventAnnotations } from './EventAnnotations';
 
 type Props = { id: number; onClose: () => void; onError: (err: unknown) => void };
 
@@ -69,6 +70,7 @@ function DetailBody({ d }: { d: EventDetail }) {
   return (
     <div className="drawer-body">
       <p className="detail-message">{d.message}</p>
+      <EventAnnotations d={d} />
 
       <h3>Time</h3>
       <table className="kv">
