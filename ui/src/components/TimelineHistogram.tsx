@@ -4,6 +4,7 @@
 import { useEffect, useRef, useState, type PointerEvent } from 'react';
 import * as api from '../api/api';
 import type { Histogram } from '../api/types';
+import { toApiError } from '../api/errors';
 import { isoMicros } from '../lib/timelineQuery';
 
 const HEIGHT = 64;
@@ -29,7 +30,8 @@ export function TimelineHistogram({ query, version, onZoom, onError }: Props) {
       (err: unknown) => {
         if (!live) return;
         setHist(null);
-        onError(err);
+        // A bad query is shown by the query bar, not as an app error.
+        if (toApiError(err).code !== 'bad_query') onError(err);
       },
     );
     return () => {
