@@ -55,6 +55,8 @@ pub enum Error {
     BadTime { text: String, reason: String },
     #[error("invalid argument: {0}")]
     Invalid(String),
+    #[error("query error at character {position}: {message}")]
+    Query { position: usize, message: String },
     #[error("timeline engine: {0}")]
     Polars(#[from] polars::error::PolarsError),
     #[error("chart: {0}")]
@@ -81,6 +83,7 @@ impl Error {
             Error::NoSuchEvent(_) => "no_such_event",
             Error::BadTime { .. } => "bad_time",
             Error::Invalid(_) => "invalid",
+            Error::Query { .. } => "bad_query",
             Error::Polars(_) => "timeline",
             Error::Chart(_) => "chart",
             Error::Json(_) => "json",

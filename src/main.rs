@@ -11,8 +11,12 @@ use serde_json::json;
 
 use tideline::ingest::{self, Format, ImportOptions};
 use tideline::time::{format_micros, parse_user_time};
-use tideline::timeline::export::{visible, write_csv, write_jsonl, write_table};
-use tideline::timeline::{Timeline, TimelineQuery};
+use tideline::timeline::annotate::{annotate, parse_offset, set_clock_offset, Change, Verdict};
+use tideline::timeline::export::{
+    csv_cell, export_view, visible, write_csv, write_jsonl, write_table, ExportFormat,
+};
+use tideline::timeline::sql::SqlResult;
+use tideline::timeline::{Around, Sort, Timeline, TimelineQuery};
 use tideline::{archive, ioc, report, Case};
 
 mod incident_cli;
@@ -63,9 +67,21 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Show events in time order, filtered and paged.
+    /// Show events in time order (or sorted), filtered by a query, paged.
     Timeline {
         case: PathBuf,
+        /// A query (see "Query language" in the README), e.g. `host:web-01 "failed password"`.
+        #[arg(short, long, default_value = "", allow_hyphen_values = true)]
+        query: String,
+        /// Sort by a column (`user`, `-ts`, `host:desc`); default time order.
+        #[arg(long, allow_hyphen_values = true)]
+        sort: Option<String>,
+        /// Start the page at the first event at or after this time (time order only).
+        #[arg(long)]
+        at: Option<String>,
+        /// Show times in this IANA zone (default UTC).
+        #[arg(long)]
+        tz: Option<String>,
         /// Earliest time (UTC unless an offset is given), inclusive.
         #[arg(long)]
         from: Option<String>,
@@ -81,6 +97,125 @@ enum Command {
         offset: usize,
         #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
         format: OutputFormat,
+    },
+    /// Tag events (or remove a tag with --remove).
+    Tag {
+        case: PathBuf,
+        tag: String,
+        #[command(flatten)]
+        target: Target,
+        #[arg(long)]
+        remove: bool,
+    },
+    /// Star events (or unstar them with --remove).
+    Star {
+        case: PathBuf,
+        #[command(flatten)]
+        target: Target,
+        #[arg(long)]
+        remove: bool,
+    },
+    /// Set the note of events (an empty note clears it).
+    Note {
+        case: PathBuf,
+        text: String,
+        #[command(flatten)]
+        target: Target,
+    },
+    /// Set the verdict of events: benign, suspicious, malicious, or none to clear it.
+    Verdict {
+        case: PathBuf,
+        verdict: String,
+        #[command(flatten)]
+        target: Target,
+    },
+    /// Show, set or remove the clock offset of an evidence item.
+    Clock {
+        case: PathBuf,
+        /// The evidence id (as in `tideline stats`); without it, list the offsets.
+        evidence: Option<i64>,
+        /// Added to each event time of the evidence: +1h, -90s, +00:05:30.
+        #[arg(allow_hyphen_values = true)]
+        offset: Option<String>,
+        /// Why the clock is off (required when setting).
+        #[arg(long)]
+        reason: Option<String>,
+        #[arg(long)]
+        remove: bool,
+        #[arg(long)]
+        actor: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Events over time for a query, in automatically sized buckets.
+    Histogram {
+        case: PathBuf,
+        #[arg(short, long, default_value = "", allow_hyphen_values = true)]
+        query: String,
+        /// At most this many buckets.
+        #[arg(long, default_value_t = 60)]
+        buckets: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The most frequent values of a column among the events of a query.
+    Top {
+        case: PathBuf,
+        column: String,
+        #[arg(short, long, default_value = "", allow_hyphen_values = true)]
+        query: String,
+        #[arg(short, default_value_t = 10)]
+        n: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Distinct values per column among the events of a query.
+    Distinct {
+        case: PathBuf,
+        #[arg(short, long, default_value = "", allow_hyphen_values = true)]
+        query: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The events around one event: a time window before and after it.
+    Around {
+        case: PathBuf,
+        id: i64,
+        /// Window on each side: 30s, 5m, 1h.
+        #[arg(long, default_value = "5m")]
+        window: String,
+        /// Only events of the same host or user.
+        #[arg(long, value_enum)]
+        same: Option<SameArg>,
+        #[arg(long, default_value_t = 200)]
+        limit: usize,
+        #[arg(long)]
+        tz: Option<String>,
+        #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+        format: OutputFormat,
+    },
+    /// Export the events of a query: csv, jsonl, timesketch-csv, timesketch-jsonl, or
+    /// parquet (a folder, one `day=YYYY-MM-DD/part-0.parquet` per day).
+    Export {
+        case: PathBuf,
+        #[arg(short, long, default_value = "", allow_hyphen_values = true)]
+        query: String,
+        #[arg(long, allow_hyphen_values = true)]
+        sort: Option<String>,
+        #[arg(long)]
+        format: String,
+        /// The file (a folder for parquet).
+        #[arg(short, long)]
+        output: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run one SQL SELECT over the timeline (tables `events` and `timeline`).
+    Sql {
+        case: PathBuf,
+        sql: String,
+        #[arg(long, value_enum, default_value_t = SqlFormat::Table)]
+        format: SqlFormat,
     },
     /// Counts of events, issues and evidence, by source and host.
     Stats {
@@ -173,6 +308,183 @@ enum OutputFormat {
     Table,
     Csv,
     Jsonl,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SqlFormat {
+    Table,
+    Csv,
+    Jsonl,
+    Json,
+}
+
+fn cell_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn print_sql(r: &SqlResult, format: SqlFormat) -> anyhow::Result<()> {
+    let mut out = io::stdout().lock();
+    match format {
+        SqlFormat::Json => {
+            let rows: Vec<serde_json::Map<String, serde_json::Value>> = r
+                .rows
+                .iter()
+                .map(|row| r.columns.iter().cloned().zip(row.iter().cloned()).collect())
+                .collect();
+            serde_json::to_writer_pretty(&mut out, &json!({ "columns": r.columns, "rows": rows }))?;
+            writeln!(out)?;
+        }
+        SqlFormat::Jsonl => {
+            for row in &r.rows {
+                let m: serde_json::Map<String, serde_json::Value> =
+                    r.columns.iter().cloned().zip(row.iter().cloned()).collect();
+                serde_json::to_writer(&mut out, &m)?;
+                writeln!(out)?;
+            }
+        }
+        SqlFormat::Csv => {
+            let head: Vec<String> = r.columns.iter().map(|c| csv_cell(c)).collect();
+            writeln!(out, "{}", head.join(","))?;
+            for row in &r.rows {
+                let cells: Vec<String> = row.iter().map(|v| csv_cell(&cell_text(v))).collect();
+                writeln!(out, "{}", cells.join(","))?;
+            }
+        }
+        SqlFormat::Table => {
+            let cells: Vec<Vec<String>> = r
+                .rows
+                .iter()
+                .map(|row| row.iter().map(|v| visible(&cell_text(v))).collect())
+                .collect();
+            let mut widths: Vec<usize> = r.columns.iter().map(|c| c.chars().count()).collect();
+            for row in &cells {
+                for (w, c) in widths.iter_mut().zip(row) {
+                    *w = (*w).max(c.chars().count());
+                }
+            }
+            let line = |row: &[String]| -> String {
+                row.iter()
+                    .zip(&widths)
+                    .map(|(c, w)| format!("{c:<w$}"))
+                    .collect::<Vec<_>>()
+                    .join("  ")
+                    .trim_end()
+                    .to_string()
+            };
+            writeln!(out, "{}", line(&r.columns))?;
+            for row in &cells {
+                writeln!(out, "{}", line(row))?;
+            }
+            writeln!(out, "-- {} rows", r.rows.len())?;
+        }
+    }
+    Ok(())
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SameArg {
+    Host,
+    User,
+}
+
+/// Which events an annotation applies to.
+#[derive(clap::Args)]
+struct Target {
+    /// Event ids, comma-separated (ranges allowed: 3-7).
+    #[arg(long)]
+    ids: Option<String>,
+    /// Every event matching this query.
+    #[arg(long, allow_hyphen_values = true)]
+    query: Option<String>,
+    #[arg(long)]
+    actor: Option<String>,
+    #[arg(long)]
+    json: bool,
+}
+
+fn parse_ids(text: &str) -> anyhow::Result<Vec<i64>> {
+    let mut ids = Vec::new();
+    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let bad = || anyhow::anyhow!("'{part}' is no event id (write 1,2,5-9)");
+        match part.split_once('-') {
+            Some((a, b)) => {
+                let (a, b): (i64, i64) =
+                    (a.parse().map_err(|_| bad())?, b.parse().map_err(|_| bad())?);
+                if b < a || b - a > 10_000_000 {
+                    return Err(bad());
+                }
+                ids.extend(a..=b);
+            }
+            None => ids.push(part.parse().map_err(|_| bad())?),
+        }
+    }
+    Ok(ids)
+}
+
+/// A query error with the query and a caret under the position.
+fn with_caret(query: &str, e: tideline::Error) -> anyhow::Error {
+    match &e {
+        tideline::Error::Query { position, .. } => {
+            let qe = tideline::timeline::query::QueryError {
+                position: *position,
+                message: String::new(),
+            };
+            anyhow::anyhow!("{e}\n{}", qe.caret(query))
+        }
+        _ => anyhow::Error::new(e),
+    }
+}
+
+fn zone(tz: Option<&str>) -> anyhow::Result<Option<chrono_tz::Tz>> {
+    tz.map(|t| {
+        t.parse::<chrono_tz::Tz>().map_err(|_| {
+            anyhow::anyhow!("unknown time zone '{t}' (use an IANA name such as Europe/Berlin)")
+        })
+    })
+    .transpose()
+}
+
+/// Resolves an annotation target to event ids.
+fn target_ids(case: &Case, target: &Target) -> anyhow::Result<Vec<i64>> {
+    match (&target.ids, &target.query) {
+        (Some(ids), None) => parse_ids(ids),
+        (None, Some(q)) => {
+            let tl = Timeline::load_cached(case)?;
+            let q = TimelineQuery {
+                query: q.clone(),
+                limit: usize::MAX,
+                ..Default::default()
+            };
+            Ok(tl
+                .query(&q)
+                .map_err(|e| with_caret(&q.query, e))?
+                .rows
+                .iter()
+                .map(|r| r.id)
+                .collect())
+        }
+        _ => anyhow::bail!("say which events: --ids 1,2 or --query QUERY (one of them)"),
+    }
+}
+
+fn annotate_cmd(case: &Path, target: &Target, change: Change) -> anyhow::Result<()> {
+    let mut c = open(case)?;
+    let ids = target_ids(&c, target)?;
+    if ids.is_empty() {
+        anyhow::bail!("no event matches the query; nothing annotated");
+    }
+    let actor = target.actor.clone().unwrap_or_else(ingest::default_actor);
+    let changed = annotate(&mut c, &ids, &change, &actor)?;
+    if target.json {
+        print_json(&json!({ "events": ids.len(), "changed": changed }))?;
+    } else {
+        println!("{} events, {changed} changed", ids.len());
+    }
+    Ok(())
 }
 
 fn main() -> ExitCode {
@@ -312,6 +624,10 @@ fn run() -> anyhow::Result<ExitCode> {
         }
         Command::Timeline {
             case,
+            query,
+            sort,
+            at,
+            tz,
             from,
             to,
             grep,
@@ -320,15 +636,24 @@ fn run() -> anyhow::Result<ExitCode> {
             format,
         } => {
             let c = Case::open_read_only(&case)?;
-            let query = TimelineQuery {
+            let mut q = TimelineQuery {
+                query,
                 from: from.as_deref().map(parse_user_time).transpose()?,
                 to: to.as_deref().map(parse_user_time).transpose()?,
                 grep,
-                ioc: None,
+                sort: sort.as_deref().map(Sort::parse).transpose()?,
                 offset,
                 limit,
+                zone: zone(tz.as_deref())?,
             };
-            let page = Timeline::load(&c)?.query(&query)?;
+            let tl = Timeline::load_cached(&c)?;
+            if let Some(at) = at {
+                q.offset = tl
+                    .jump_to(&q, parse_user_time(&at)?)
+                    .map_err(|e| with_caret(&q.query, e))?;
+            }
+            let offset = q.offset;
+            let page = tl.query(&q).map_err(|e| with_caret(&q.query, e))?;
             let mut out = io::stdout().lock();
             match format {
                 OutputFormat::Table => {
@@ -344,6 +669,247 @@ fn run() -> anyhow::Result<ExitCode> {
                 OutputFormat::Csv => write_csv(&mut out, &page.rows)?,
                 OutputFormat::Jsonl => write_jsonl(&mut out, &page.rows)?,
             }
+        }
+        Command::Tag {
+            case,
+            tag,
+            target,
+            remove,
+        } => {
+            let change = if remove {
+                Change::Untag(tag)
+            } else {
+                Change::Tag(tag)
+            };
+            annotate_cmd(&case, &target, change)?;
+        }
+        Command::Star {
+            case,
+            target,
+            remove,
+        } => {
+            let change = if remove { Change::Unstar } else { Change::Star };
+            annotate_cmd(&case, &target, change)?;
+        }
+        Command::Note { case, text, target } => {
+            let note = (!text.trim().is_empty()).then_some(text);
+            annotate_cmd(&case, &target, Change::Note(note))?;
+        }
+        Command::Verdict {
+            case,
+            verdict,
+            target,
+        } => {
+            let v = if verdict.trim().eq_ignore_ascii_case("none") {
+                None
+            } else {
+                Some(Verdict::parse(&verdict)?)
+            };
+            annotate_cmd(&case, &target, Change::Verdict(v))?;
+        }
+        Command::Clock {
+            case,
+            evidence,
+            offset,
+            reason,
+            remove,
+            actor,
+            json,
+        } => {
+            let actor = actor.unwrap_or_else(ingest::default_actor);
+            match (evidence, offset, remove) {
+                (None, None, false) => {
+                    let c = Case::open_read_only(&case)?;
+                    let offsets = c.clock_offsets()?;
+                    if json {
+                        print_json(&serde_json::to_value(&offsets)?)?;
+                    } else {
+                        for o in &offsets {
+                            println!(
+                                "evidence {}: {:+} us ({})",
+                                o.evidence_id,
+                                o.offset_us,
+                                visible(&o.reason)
+                            );
+                        }
+                        println!("-- {} clock offsets", offsets.len());
+                    }
+                }
+                (Some(ev), None, true) => {
+                    let mut c = open(&case)?;
+                    set_clock_offset(&mut c, ev, None, &actor)?;
+                    if json {
+                        print_json(&json!({ "evidence_id": ev, "offset_us": null }))?;
+                    } else {
+                        println!("evidence {ev}: clock offset removed");
+                    }
+                }
+                (Some(ev), Some(off), false) => {
+                    let us = parse_offset(&off)?;
+                    let reason = reason.unwrap_or_default();
+                    let mut c = open(&case)?;
+                    set_clock_offset(&mut c, ev, Some((us, &reason)), &actor)?;
+                    if json {
+                        print_json(&json!({ "evidence_id": ev, "offset_us": us }))?;
+                    } else {
+                        println!("evidence {ev}: clock offset {us:+} us");
+                    }
+                }
+                _ => anyhow::bail!(
+                    "write `tideline clock CASE` (list), `clock CASE EVIDENCE OFFSET --reason R` or `clock CASE EVIDENCE --remove`"
+                ),
+            }
+        }
+        Command::Histogram {
+            case,
+            query,
+            buckets,
+            json,
+        } => {
+            let c = Case::open_read_only(&case)?;
+            let tl = Timeline::load_cached(&c)?;
+            let h = tl
+                .histogram_of(&TimelineQuery::of(&query), buckets)
+                .map_err(|e| with_caret(&query, e))?;
+            if json {
+                let b: Vec<_> = h
+                    .buckets
+                    .iter()
+                    .map(|(t, n)| json!({ "start": format_micros(*t), "events": n }))
+                    .collect();
+                print_json(&json!({ "bucket_seconds": h.bucket_seconds, "buckets": b }))?;
+            } else {
+                let most = h.buckets.iter().map(|b| b.1).max().unwrap_or(0).max(1);
+                for (t, n) in &h.buckets {
+                    let bar = "#".repeat(((*n * 50).div_ceil(most)) as usize);
+                    println!("{}  {n:>8}  {bar}", format_micros(*t));
+                }
+                println!("-- {} buckets of {} s", h.buckets.len(), h.bucket_seconds);
+            }
+        }
+        Command::Top {
+            case,
+            column,
+            query,
+            n,
+            json,
+        } => {
+            let c = Case::open_read_only(&case)?;
+            let tl = Timeline::load_cached(&c)?;
+            let top = tl
+                .top(&TimelineQuery::of(&query), &column, n)
+                .map_err(|e| with_caret(&query, e))?;
+            if json {
+                let v: Vec<_> = top
+                    .values
+                    .iter()
+                    .map(|(v, n)| json!({ "value": v, "events": n }))
+                    .collect();
+                print_json(&json!({
+                    "column": top.column,
+                    "events": top.total,
+                    "distinct": top.distinct,
+                    "values": v,
+                }))?;
+            } else {
+                for (v, n) in &top.values {
+                    println!("{n:>10}  {}", visible(v));
+                }
+                println!(
+                    "-- top {} of {} distinct {} values over {} events",
+                    top.values.len(),
+                    top.distinct,
+                    top.column,
+                    top.total
+                );
+            }
+        }
+        Command::Distinct { case, query, json } => {
+            let c = Case::open_read_only(&case)?;
+            let tl = Timeline::load_cached(&c)?;
+            let q = TimelineQuery::of(&query);
+            let d = tl.distinct_counts(&q).map_err(|e| with_caret(&query, e))?;
+            if json {
+                let m: serde_json::Map<_, _> =
+                    d.iter().map(|(k, n)| (k.clone(), json!(n))).collect();
+                print_json(&json!({ "events": tl.count(&q)?, "distinct": m }))?;
+            } else {
+                for (k, n) in &d {
+                    println!("{k:<12} {n}");
+                }
+            }
+        }
+        Command::Around {
+            case,
+            id,
+            window,
+            same,
+            limit,
+            tz,
+            format,
+        } => {
+            let c = Case::open_read_only(&case)?;
+            let tl = Timeline::load_cached(&c)?;
+            let w = parse_offset(&window)?.abs();
+            let same = match same {
+                None => Around::Any,
+                Some(SameArg::Host) => Around::SameHost,
+                Some(SameArg::User) => Around::SameUser,
+            };
+            let page = tl.around(id, w, w, same, limit, zone(tz.as_deref())?)?;
+            let mut out = io::stdout().lock();
+            match format {
+                OutputFormat::Table => {
+                    write_table(&mut out, &page.rows)?;
+                    writeln!(
+                        out,
+                        "-- {} events within {window} of event {id}",
+                        page.total
+                    )?;
+                }
+                OutputFormat::Csv => write_csv(&mut out, &page.rows)?,
+                OutputFormat::Jsonl => write_jsonl(&mut out, &page.rows)?,
+            }
+        }
+        Command::Export {
+            case,
+            query,
+            sort,
+            format,
+            output,
+            json,
+        } => {
+            let format = ExportFormat::parse(&format)?;
+            let c = Case::open_read_only(&case)?;
+            let tl = Timeline::load_cached(&c)?;
+            let q = TimelineQuery {
+                query,
+                sort: sort.as_deref().map(Sort::parse).transpose()?,
+                ..Default::default()
+            };
+            let summary =
+                export_view(&tl, &q, format, &output).map_err(|e| with_caret(&q.query, e))?;
+            if json {
+                print_json(&serde_json::to_value(&summary)?)?;
+            } else {
+                println!(
+                    "exported {} events to {} ({} files){}",
+                    summary.events,
+                    output.display(),
+                    summary.files.len(),
+                    if summary.skipped > 0 {
+                        format!("; {} without a time left out", summary.skipped)
+                    } else {
+                        String::new()
+                    }
+                );
+            }
+        }
+        Command::Sql { case, sql, format } => {
+            let c = Case::open_read_only(&case)?;
+            let tl = Timeline::load_cached(&c)?;
+            let result = tideline::timeline::sql::run(&tl, &sql)?;
+            print_sql(&result, format)?;
         }
         Command::Stats { case, json } => {
             let c = Case::open_read_only(&case)?;

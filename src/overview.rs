@@ -135,18 +135,28 @@ fn row_of(r: &EventRecord) -> EventRow {
         action: r.action.clone(),
         severity: r.severity.clone(),
         message: r.message.clone(),
+        tags: Vec::new(),
+        starred: false,
+        note: None,
+        verdict: None,
+        clock_offset_us: None,
+        iocs: Vec::new(),
     }
 }
 
-/// Reads one event in full.
-pub fn event_detail(case: &Case, id: i64) -> Result<EventDetail> {
+/// Reads one event in full, with its timeline row (annotations, corrected time).
+pub fn event_detail(case: &Case, timeline: &Timeline, id: i64) -> Result<EventDetail> {
     let record = case.event(id)?;
+    let row = match timeline.row(id)? {
+        Some(row) => row,
+        None => row_of(&record),
+    };
     let evidence = case
         .evidence()?
         .into_iter()
         .find(|e| e.id == record.evidence_id);
     Ok(EventDetail {
-        row: row_of(&record),
+        row,
         ts_source: record.ts_source.clone(),
         evidence_name: evidence
             .as_ref()

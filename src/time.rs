@@ -19,6 +19,21 @@ pub fn format_micros(ts: Micros) -> String {
     }
 }
 
+/// Formats UTC microseconds in a display zone: RFC 3339 with six fraction digits and
+/// the zone's offset (`Z` for UTC itself).
+pub fn format_micros_in(ts: Micros, zone: chrono_tz::Tz) -> String {
+    if zone == chrono_tz::UTC {
+        return format_micros(ts);
+    }
+    match Utc.timestamp_micros(ts).single() {
+        Some(dt) => dt
+            .with_timezone(&zone)
+            .format("%Y-%m-%dT%H:%M:%S%.6f%:z")
+            .to_string(),
+        None => format!("(out of range: {ts} µs)"),
+    }
+}
+
 /// Converts a chrono UTC time to microseconds.
 pub fn to_micros(dt: DateTime<Utc>) -> Micros {
     dt.timestamp_micros()

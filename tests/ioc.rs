@@ -241,7 +241,7 @@ fn hits_name_their_fields_and_filter_the_timeline() {
     let page = Timeline::load(&case)
         .unwrap()
         .query(&TimelineQuery {
-            ioc: Some(ua.id),
+            query: format!("ioc:{}", ua.id),
             limit: 1000,
             ..Default::default()
         })
@@ -251,6 +251,24 @@ fn hits_name_their_fields_and_filter_the_timeline() {
     shown.sort_unstable();
     assert_eq!(shown, case.ioc_hit_event_ids(ua.id).unwrap());
     assert!(page.rows.iter().all(|r| r.source == "apache_access"));
+    assert!(page.rows.iter().all(|r| r.iocs.contains(&ua.id)));
+    // Every hit event is marked (`iocs`) and tagged `ioc`, and nothing else is.
+    let mut hit_events: Vec<i64> = case.ioc_hit_pairs().unwrap().iter().map(|p| p.1).collect();
+    hit_events.sort_unstable();
+    hit_events.dedup();
+    let timeline = Timeline::load(&case).unwrap();
+    for q in ["is:hit", "tag:ioc", "ioc:*"] {
+        let page = timeline
+            .query(&TimelineQuery {
+                query: q.to_string(),
+                limit: 100_000,
+                ..Default::default()
+            })
+            .unwrap();
+        let mut ids: Vec<i64> = page.rows.iter().map(|r| r.id).collect();
+        ids.sort_unstable();
+        assert_eq!(ids, hit_events, "{q}");
+    }
 }
 
 #[test]

@@ -5,6 +5,7 @@ mod util;
 mod cli;
 mod cloudtrail;
 mod containers;
+mod engine;
 mod incident;
 mod ioc;
 mod journal;

@@ -34,7 +34,7 @@ async fn imports_the_sample_syslog_and_browses_the_timeline() {
         screenshot(&c, "timeline.png").await;
 
         // Search narrows the table.
-        c.find(Locator::Css("#q-grep")).await.unwrap().send_keys("Accepted password").await.unwrap();
+        c.find(Locator::Css("#q")).await.unwrap().send_keys("\"Accepted password\"\u{E007}").await.unwrap();
         // (A count, not "counting events…" while the filtered query runs.)
         let total = wait_text(&c, "#tl-total", |t| {
             !t.contains("2,824") && t.starts_with(|ch: char| ch.is_ascii_digit()) && t.contains("event")

@@ -10,7 +10,7 @@ use tauri::{AppHandle, Emitter, State};
 use tideline::ingest::{self, ImportOptions, ImportReport};
 use tideline::overview::{self, CaseInfo, EventDetail, IssuePage};
 use tideline::time::parse_user_time;
-use tideline::timeline::{TimelinePage, TimelineQuery};
+use tideline::timeline::{Sort, TimelinePage, TimelineQuery};
 use tideline::{report, Case};
 
 use crate::state::{AppState, OpenCase};
@@ -141,17 +141,52 @@ pub fn cancel_import(state: State<'_, AppState>) {
     state.cancel.store(true, Ordering::SeqCst);
 }
 
-/// A timeline request from the UI; times are RFC 3339 or `YYYY-MM-DD HH:MM:SS` (UTC).
+/// A timeline request from the UI: a query in the timeline language, optional extra
+/// time bounds (RFC 3339 or `YYYY-MM-DD HH:MM:SS`, UTC), a sort (`column` or
+/// `-column`), the display zone (IANA name) and the page.
 #[derive(Debug, Deserialize)]
 pub struct PageRequest {
+    #[serde(default)]
+    query: String,
     from: Option<String>,
     to: Option<String>,
     grep: Option<String>,
-    /// Only the events this indicator hit.
-    #[serde(default)]
-    ioc: Option<i64>,
+    sort: Option<String>,
+    zone: Option<String>,
     offset: usize,
     limit: usize,
+}
+
+impl PageRequest {
+    pub(crate) fn to_query(&self) -> tideline::Result<TimelineQuery> {
+        let zone = match self
+            .zone
+            .as_deref()
+            .map(str::trim)
+            .filter(|z| !z.is_empty())
+        {
+            Some(z) => Some(
+                z.parse()
+                    .map_err(|_| tideline::Error::Invalid(format!("unknown time zone '{z}'")))?,
+            ),
+            None => None,
+        };
+        Ok(TimelineQuery {
+            query: self.query.clone(),
+            from: bound(self.from.clone())?,
+            to: bound(self.to.clone())?,
+            grep: self.grep.clone(),
+            sort: self
+                .sort
+                .as_deref()
+                .filter(|s| !s.trim().is_empty())
+                .map(Sort::parse)
+                .transpose()?,
+            offset: self.offset,
+            limit: self.limit.min(5000),
+            zone,
+        })
+    }
 }
 
 fn bound(text: Option<String>) -> tideline::Result<Option<i64>> {
@@ -162,22 +197,14 @@ fn bound(text: Option<String>) -> tideline::Result<Option<i64>> {
 
 #[tauri::command]
 pub async fn timeline_page(state: State<'_, AppState>, query: PageRequest) -> Reply<TimelinePage> {
-    with_case(&state, |open| {
-        let q = TimelineQuery {
-            from: bound(query.from)?,
-            to: bound(query.to)?,
-            grep: query.grep,
-            ioc: query.ioc,
-            offset: query.offset,
-            limit: query.limit.min(5000),
-        };
-        open.timeline.query(&q)
-    })
+    with_case(&state, |open| open.timeline.query(&query.to_query()?))
 }
 
 #[tauri::command]
 pub async fn event_detail(state: State<'_, AppState>, id: i64) -> Reply<EventDetail> {
-    with_case(&state, |open| overview::event_detail(&open.case, id))
+    with_case(&state, |open| {
+        overview::event_detail(&open.case, &open.timeline, id)
+    })
 }
 
 /// Where a report was written, and its SHA-256.

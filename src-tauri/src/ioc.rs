@@ -32,7 +32,7 @@ pub async fn ioc_sweep(state: State<'_, AppState>) -> Reply<SweepReport> {
             &ingest::default_actor(),
             sweep::default_threads(),
         )?;
-        open.timeline.reload_ioc_hits(&open.case)?;
+        open.timeline.refresh_annotations(&open.case)?;
         Ok(report)
     })
 }

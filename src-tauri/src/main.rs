@@ -7,6 +7,7 @@ mod commands;
 mod incident;
 mod ioc;
 mod state;
+mod timeline;
 
 fn main() {
     tauri::Builder::default()
@@ -46,6 +47,10 @@ fn main() {
             ioc::ioc_list,
             ioc::ioc_sweep,
             ioc::event_ioc_hits,
+            timeline::timeline_histogram,
+            timeline::timeline_top,
+            timeline::annotate_events,
+            timeline::export_timeline,
         ])
         .run(tauri::generate_context!())
         .expect("the Tideline window could not start");

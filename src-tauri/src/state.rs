@@ -21,12 +21,12 @@ pub struct OpenCase {
 
 impl OpenCase {
     pub fn new(case: Case) -> tideline::Result<Self> {
-        let timeline = Timeline::load(&case)?;
+        let timeline = Timeline::load_cached(&case)?;
         Ok(OpenCase { case, timeline })
     }
 
     pub fn reload(&mut self) -> tideline::Result<()> {
-        self.timeline = Timeline::load(&self.case)?;
+        self.timeline = Timeline::load_cached(&self.case)?;
         Ok(())
     }
 }

@@ -30,6 +30,10 @@ use crate::time::{format_micros, now_micros, Micros};
 /// The extension of case files (`tideline sweep --library` looks for it).
 pub const CASE_EXTENSION: &str = "tideline";
 
+/// The tag a sweep puts on every event an indicator hit (query `tag:ioc`; the indicators
+/// themselves are in the timeline's `iocs` column, query `ioc:ID`).
+pub const HIT_TAG: &str = "ioc";
+
 /// One hit found by a sweep.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Hit {
@@ -250,6 +254,10 @@ pub fn sweep_case(case: &mut Case, actor: &str, threads: usize) -> Result<SweepR
             }
         }
         tx.finish_sweep(sweep, new)?;
+        let mut hit_events: Vec<i64> = found.hits.iter().map(|h| h.event_id).collect();
+        hit_events.sort_unstable();
+        hit_events.dedup();
+        let tagged = tx.add_tag(&hit_events, HIT_TAG)?;
         audit::append(
             tx,
             actor,
@@ -261,6 +269,7 @@ pub fn sweep_case(case: &mut Case, actor: &str, threads: usize) -> Result<SweepR
                 "hits": found.hits.len(),
                 "new_hits": new,
                 "events_hit": events_hit(&found.hits),
+                "tagged": tagged,
             }),
         )?;
         Ok(new as usize)

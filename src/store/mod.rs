@@ -5,6 +5,8 @@
 //! transaction, so a failed or cancelled import leaves the case as it was. Every SQL
 //! statement of Tideline lives in this module.
 
+mod annotations;
+mod frame_rows;
 mod incident;
 mod ioc;
 mod schema;
@@ -15,6 +17,7 @@ use rusqlite::config::DbConfig;
 use rusqlite::{params, CachedStatement, Connection, OpenFlags, OptionalExtension, Row};
 use serde::Serialize;
 
+pub use annotations::{AnnotationColumns, ClockOffset};
 pub use incident::ItemList;
 pub use ioc::{EventHit, IndicatorRow, NewIocList, SweptEvent, SWEPT_COLUMNS};
 pub use schema::{record_tables, seal_trigger_name, sealed_tables, VERSION as SCHEMA_VERSION};

@@ -36,6 +36,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: super::ioc::SCHEMA,
         sealed: &super::ioc::TABLES,
     },
+    // Annotations (tags, stars, notes, verdicts) and clock offsets (issue #4).
+    Migration {
+        sql: super::annotations::SCHEMA,
+        sealed: &super::annotations::TABLES,
+    },
 ];
 
 /// The schema version this build writes.

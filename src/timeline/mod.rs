@@ -1,21 +1,31 @@
 //! The timeline: every event of the case as one polars frame, filtered, sorted, paged.
 //!
-//! [`Timeline::load`] reads the frame columns from the case once (the bulky `raw` and
-//! `attrs` stay in SQLite and are read one event at a time); queries are lazy polars
-//! plans over it, so filters, counts and histograms stay columnar. polars stays inside
-//! this module: callers get plain Rust types.
+//! [`Timeline::load`] builds the frame ([`frame::build_frame`]: events, clock offsets,
+//! annotations; the bulky `raw` and `attrs` stay in SQLite and are read one event at a
+//! time). Queries in the [`query`] language compile to polars expressions, so filters,
+//! counts, histograms and top-N stay columnar. The last filtered and sorted view is kept,
+//! so paging through it is a slice. polars stays inside this module: callers get plain
+//! Rust types.
 
+pub mod annotate;
 pub mod export;
+pub mod frame;
+pub mod query;
+pub mod sql;
 
+use std::sync::Mutex;
+
+use chrono_tz::Tz;
 use polars::prelude::*;
 use serde::Serialize;
 
-use crate::error::Result;
-use crate::event::FRAME_COLUMNS;
+use crate::error::{Error, Result};
 use crate::store::Case;
-use crate::time::{format_micros, Micros};
+use crate::time::{format_micros, format_micros_in, Micros};
 
-/// Columns a text search looks in.
+pub use frame::FrameSource;
+
+/// Columns the old `grep` filter looks in.
 const SEARCHED: [&str; 8] = [
     "message",
     "host",
@@ -27,19 +37,90 @@ const SEARCHED: [&str; 8] = [
     "event_code",
 ];
 
+/// Columns a view can be sorted by and top-N counted over.
+pub const VIEW_COLUMNS: [&str; 21] = [
+    "id",
+    "ts",
+    "ts_source",
+    "ts_quality",
+    "source",
+    "evidence_id",
+    "locator",
+    "host",
+    "user",
+    "src_ip",
+    "dst_ip",
+    "process",
+    "event_code",
+    "action",
+    "severity",
+    "message",
+    "tags",
+    "starred",
+    "note",
+    "verdict",
+    "iocs",
+];
+
+/// An order for a view: one column, then time and id.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Sort {
+    pub column: String,
+    pub descending: bool,
+}
+
+impl Sort {
+    /// Reads `column` or `column:desc` / `-column`.
+    pub fn parse(text: &str) -> Result<Sort> {
+        let t = text.trim();
+        let (column, descending) = if let Some(c) = t.strip_prefix('-') {
+            (c, true)
+        } else if let Some(c) = t.strip_suffix(":desc") {
+            (c, true)
+        } else {
+            (t.strip_suffix(":asc").unwrap_or(t), false)
+        };
+        if !VIEW_COLUMNS.contains(&column) || column == "tags" || column == "iocs" {
+            return Err(Error::Invalid(format!(
+                "cannot sort by '{column}'; sort by one of {}",
+                VIEW_COLUMNS.join(", ")
+            )));
+        }
+        Ok(Sort {
+            column: column.to_string(),
+            descending,
+        })
+    }
+}
+
 /// What to show.
 #[derive(Debug, Clone, Default)]
 pub struct TimelineQuery {
-    /// Inclusive lower bound, UTC microseconds.
+    /// A query in the timeline language (empty: every event).
+    pub query: String,
+    /// Inclusive lower bound, UTC microseconds (ANDed with the query).
     pub from: Option<Micros>,
     /// Inclusive upper bound, UTC microseconds.
     pub to: Option<Micros>,
-    /// Case-insensitive text that must appear in one of the searched columns.
+    /// Case-insensitive text that must appear in message, host, user, process, IPs,
+    /// action or event code (ANDed with the query).
     pub grep: Option<String>,
-    /// Only the events an indicator hit (its id in the case).
-    pub ioc: Option<i64>,
+    /// `None`: time order (events without a time last, ties by id).
+    pub sort: Option<Sort>,
     pub offset: usize,
     pub limit: usize,
+    /// Zone the row times are shown in (`None`: UTC).
+    pub zone: Option<Tz>,
+}
+
+impl TimelineQuery {
+    /// Every event matching `query`, in time order, no rows.
+    pub fn of(query: &str) -> TimelineQuery {
+        TimelineQuery {
+            query: query.to_string(),
+            ..Default::default()
+        }
+    }
 }
 
 /// One timeline row as shown in tables and exports.
@@ -60,6 +141,20 @@ pub struct EventRow {
     pub action: Option<String>,
     pub severity: Option<String>,
     pub message: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub starred: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<String>,
+    /// The clock offset applied to `ts`, in microseconds, when the evidence has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clock_offset_us: Option<i64>,
+    /// Ids of the indicators that hit this event, ascending.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub iocs: Vec<i64>,
 }
 
 /// One page of a query's result.
@@ -80,11 +175,46 @@ pub struct Histogram {
     pub buckets: Vec<(Micros, u64)>,
 }
 
+/// The most frequent values of a column in a view.
+#[derive(Debug, Clone, Serialize)]
+pub struct TopValues {
+    pub column: String,
+    /// Events in the view.
+    pub total: usize,
+    /// Distinct values in the view (a missing value counts as one).
+    pub distinct: usize,
+    /// (value, events), most first, ties by value; a missing value is `(none)`.
+    pub values: Vec<(String, u64)>,
+}
+
+/// Which events count as "around" an event besides the time window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Around {
+    #[default]
+    Any,
+    SameHost,
+    SameUser,
+}
+
 /// The case's events, ready for queries.
 pub struct Timeline {
+    /// Events with offsets applied, in time order (the cacheable part).
+    events: DataFrame,
+    /// `events` with the annotation layers.
     frame: DataFrame,
-    /// (indicator id, event id) of every IOC hit, sorted.
-    ioc_hits: Vec<(i64, i64)>,
+    ctx: query::Context,
+    source: FrameSource,
+    /// The last filtered, sorted view and what it was made from.
+    view: Mutex<Option<(ViewKey, DataFrame)>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct ViewKey {
+    query: String,
+    from: Option<Micros>,
+    to: Option<Micros>,
+    grep: Option<String>,
+    sort: Option<Sort>,
 }
 
 /// Bucket widths a histogram may use, in seconds.
@@ -92,29 +222,54 @@ const BUCKET_WIDTHS: [i64; 15] = [
     1, 5, 10, 30, 60, 300, 600, 900, 1800, 3600, 10_800, 21_600, 43_200, 86_400, 604_800,
 ];
 
+fn context_of(case: &Case) -> Result<query::Context> {
+    Ok(query::Context {
+        evidence: case
+            .evidence()?
+            .into_iter()
+            .map(|e| (e.id, e.file_name))
+            .collect(),
+    })
+}
+
 impl Timeline {
-    /// Loads the timeline frame from the case.
+    /// Builds the timeline frame from the case's rows.
     pub fn load(case: &Case) -> Result<Timeline> {
-        let cols = case.event_columns()?;
-        let mut columns: Vec<Column> = Vec::with_capacity(FRAME_COLUMNS.len());
-        columns.push(Column::new("id".into(), cols.id));
-        columns.push(Column::new("ts".into(), cols.ts));
-        columns.push(Column::new("evidence_id".into(), cols.evidence_id));
-        for (name, values) in cols.text {
-            columns.push(Column::new(name.into(), values));
-        }
-        let frame = DataFrame::new_infer_height(columns)?;
-        let frame = frame.select(FRAME_COLUMNS)?;
+        let frame = frame::build_frame(case)?;
+        let events = frame.select(frame_event_columns())?;
         Ok(Timeline {
+            events,
             frame,
-            ioc_hits: case.ioc_hit_pairs()?,
+            ctx: context_of(case)?,
+            source: FrameSource::Case,
+            view: Mutex::new(None),
         })
     }
 
-    /// Re-reads the IOC hits (after a sweep).
-    pub fn reload_ioc_hits(&mut self, case: &Case) -> Result<()> {
-        self.ioc_hits = case.ioc_hit_pairs()?;
+    /// Like [`Timeline::load`], reading the event part from the frame cache beside the
+    /// case when it matches (and writing it there when not).
+    pub fn load_cached(case: &Case) -> Result<Timeline> {
+        let (events, frame, source) = frame::build_frame_cached(case)?;
+        Ok(Timeline {
+            events,
+            frame,
+            ctx: context_of(case)?,
+            source,
+            view: Mutex::new(None),
+        })
+    }
+
+    /// Re-joins the annotations after they changed (the events are kept).
+    pub fn refresh_annotations(&mut self, case: &Case) -> Result<()> {
+        self.frame = frame::join_layers(case, self.events.clone())?;
+        self.ctx = context_of(case)?;
+        *self.view.lock().expect("view lock") = None;
         Ok(())
+    }
+
+    /// Whether the event part came from the cache.
+    pub fn source(&self) -> FrameSource {
+        self.source
     }
 
     /// Number of events.
@@ -126,68 +281,117 @@ impl Timeline {
         self.len() == 0
     }
 
-    fn filtered(&self, q: &TimelineQuery) -> Result<LazyFrame> {
-        let mut lf = match q.ioc {
-            None => self.frame.clone().lazy(),
-            Some(indicator) => {
-                // A semi-join on the indicator's hit events, as a mask over the id column.
-                let start = self.ioc_hits.partition_point(|h| h.0 < indicator);
-                let end = self.ioc_hits.partition_point(|h| h.0 <= indicator);
-                let events: std::collections::HashSet<i64> =
-                    self.ioc_hits[start..end].iter().map(|h| h.1).collect();
-                let ids = self.frame.column("id")?.i64()?;
-                let mask: BooleanChunked = ids
-                    .iter()
-                    .map(|id| Some(id.is_some_and(|id| events.contains(&id))))
-                    .collect();
-                self.frame.filter(&mask)?.lazy()
-            }
-        };
-        if let Some(from) = q.from {
-            lf = lf.filter(col("ts").gt_eq(lit(from)));
-        }
-        if let Some(to) = q.to {
-            lf = lf.filter(col("ts").lt_eq(lit(to)));
-        }
-        if let Some(text) = q.grep.as_deref().filter(|t| !t.is_empty()) {
-            let needle = text.to_lowercase();
-            let any = SEARCHED
-                .iter()
-                .map(|c| {
-                    col(*c)
-                        .str()
-                        .to_lowercase()
-                        .str()
-                        .contains_literal(lit(needle.clone()))
-                        .fill_null(lit(false))
-                })
-                .reduce(|a, b| a.or(b))
-                .expect("SEARCHED is not empty");
-            lf = lf.filter(any);
-        }
-        Ok(lf)
+    /// The whole frame, for SQL and exports.
+    pub(crate) fn frame(&self) -> &DataFrame {
+        &self.frame
     }
 
-    /// Events matching the query, in time order (events without a time last, ties by
-    /// id), one page of them.
-    pub fn query(&self, q: &TimelineQuery) -> Result<TimelinePage> {
-        let matching = self.filtered(q)?.collect()?;
-        let total = matching.height();
-        let page = matching
-            .lazy()
-            .sort(
-                ["ts", "id"],
+    /// Checks a query and returns its filter expression.
+    pub fn filter_expr(&self, q: &TimelineQuery) -> Result<Expr> {
+        let mut e = query::filter_expr(&q.query, &self.ctx).map_err(|e| Error::Query {
+            position: e.position,
+            message: e.message,
+        })?;
+        if let Some(from) = q.from {
+            e = e.and(col("ts").gt_eq(lit(from)).fill_null(lit(false)));
+        }
+        if let Some(to) = q.to {
+            e = e.and(col("ts").lt_eq(lit(to)).fill_null(lit(false)));
+        }
+        if let Some(text) = q.grep.as_deref().filter(|t| !t.is_empty()) {
+            let any = SEARCHED
+                .iter()
+                .map(|c| query::contains_ci(c, text))
+                .reduce(|a, b| a.or(b))
+                .expect("SEARCHED is not empty");
+            e = e.and(any);
+        }
+        Ok(e)
+    }
+
+    /// The events of a view (filtered and sorted), reusing the last one when it is the
+    /// same view.
+    pub(crate) fn view(&self, q: &TimelineQuery) -> Result<DataFrame> {
+        let key = ViewKey {
+            query: q.query.trim().to_string(),
+            from: q.from,
+            to: q.to,
+            grep: q.grep.clone().filter(|g| !g.is_empty()),
+            sort: q.sort.clone(),
+        };
+        if let Some((k, df)) = self.view.lock().expect("view lock").as_ref() {
+            if *k == key {
+                return Ok(df.clone());
+            }
+        }
+        let everything =
+            key.query.is_empty() && key.from.is_none() && key.to.is_none() && key.grep.is_none();
+        let mut lf = self.frame.clone().lazy();
+        if !everything {
+            lf = lf.filter(self.filter_expr(q)?);
+        }
+        if let Some(sort) = &q.sort {
+            lf = lf.sort(
+                [sort.column.as_str(), "ts", "id"],
                 SortMultipleOptions::default()
+                    .with_order_descending_multi([sort.descending, false, false])
                     .with_nulls_last(true)
                     .with_maintain_order(true),
-            )
-            .slice(q.offset as i64, q.limit as IdxSize)
-            .collect()?;
+            );
+        }
+        let df = if everything && q.sort.is_none() {
+            self.frame.clone()
+        } else {
+            lf.collect()?
+        };
+        *self.view.lock().expect("view lock") = Some((key, df.clone()));
+        Ok(df)
+    }
+
+    /// How many events match.
+    pub fn count(&self, q: &TimelineQuery) -> Result<usize> {
+        Ok(self.view(q)?.height())
+    }
+
+    /// One page of the events matching the query.
+    pub fn query(&self, q: &TimelineQuery) -> Result<TimelinePage> {
+        let view = self.view(q)?;
+        let page = view.slice(q.offset.min(i64::MAX as usize) as i64, q.limit);
         Ok(TimelinePage {
-            total,
+            total: view.height(),
             offset: q.offset,
-            rows: rows_of(&page)?,
+            rows: rows_of(&page, q.zone)?,
         })
+    }
+
+    /// One event's row, as the timeline shows it.
+    pub fn row(&self, id: i64) -> Result<Option<EventRow>> {
+        let df = self
+            .frame
+            .clone()
+            .lazy()
+            .filter(col("id").eq(lit(id)))
+            .collect()?;
+        Ok(rows_of(&df, None)?.into_iter().next())
+    }
+
+    /// The offset in the (time-ordered) view of the first event at or after `ts`.
+    pub fn jump_to(&self, q: &TimelineQuery, ts: Micros) -> Result<usize> {
+        if q.sort
+            .as_ref()
+            .is_some_and(|s| s.column != "ts" || s.descending)
+        {
+            return Err(Error::Invalid(
+                "jumping to a time needs the view in time order".into(),
+            ));
+        }
+        let view = self.view(q)?;
+        let n = view
+            .lazy()
+            .filter(col("ts").lt(lit(ts)))
+            .select([len()])
+            .collect()?;
+        Ok(n.column("len")?.idx()?.get(0).unwrap_or(0) as usize)
     }
 
     /// Events whose `action` is one of `actions` or whose `severity` is one of
@@ -211,45 +415,109 @@ impl Timeline {
             .lazy()
             .filter(is_any("action", actions).or(is_any("severity", severities)))
             .collect()?;
-        let total = matching.height();
-        let page = matching
-            .lazy()
-            .sort(
-                ["ts", "id"],
-                SortMultipleOptions::default().with_nulls_last(true),
-            )
-            .slice(0, limit as IdxSize)
-            .collect()?;
         Ok(TimelinePage {
-            total,
+            total: matching.height(),
             offset: 0,
-            rows: rows_of(&page)?,
+            rows: rows_of(&matching.slice(0, limit), None)?,
         })
     }
 
     /// How many events have each value of `column` (nulls as `(none)`), most first,
     /// ties by value.
     pub fn counts_by(&self, column: &str) -> Result<Vec<(String, u64)>> {
-        let counts = self
-            .frame
-            .clone()
-            .lazy()
-            .group_by([col(column)])
+        Ok(self
+            .top(&TimelineQuery::default(), column, usize::MAX)?
+            .values)
+    }
+
+    /// The `n` most frequent values of `column` among the events of the query, with
+    /// the number of distinct values. `tags` counts each tag, `iocs` each indicator.
+    pub fn top(&self, q: &TimelineQuery, column: &str, n: usize) -> Result<TopValues> {
+        if !VIEW_COLUMNS.contains(&column) {
+            return Err(Error::Invalid(format!(
+                "no column '{column}'; use one of {}",
+                VIEW_COLUMNS.join(", ")
+            )));
+        }
+        let view = self.view(&TimelineQuery {
+            sort: None,
+            ..q.clone()
+        })?;
+        let total = view.height();
+        let lf = if column == "tags" || column == "iocs" {
+            view.lazy().select([col(column).explode(ExplodeOptions {
+                empty_as_null: false,
+                keep_nulls: false,
+            })])
+        } else {
+            view.lazy().select([col(column)])
+        };
+        let value = col(column).cast(DataType::String).alias("value");
+        let counts = lf
+            .group_by([value])
             .agg([len().alias("count")])
             .sort(
-                ["count", column],
+                ["count", "value"],
                 SortMultipleOptions::default()
                     .with_order_descending_multi([true, false])
                     .with_nulls_last(true),
             )
             .collect()?;
-        let values = counts.column(column)?.str()?;
-        let n = counts.column("count")?.idx()?;
-        Ok(values
+        let distinct = counts.height();
+        let counts = counts.slice(0, n);
+        let values = counts.column("value")?.str()?;
+        let c = counts.column("count")?.idx()?;
+        Ok(TopValues {
+            column: column.to_string(),
+            total,
+            distinct,
+            values: values
+                .iter()
+                .zip(c.iter())
+                .map(|(v, c)| (v.unwrap_or("(none)").to_string(), c.unwrap_or(0) as u64))
+                .collect(),
+        })
+    }
+
+    /// The number of distinct values of each text column among the events of the
+    /// query (missing values not counted).
+    pub fn distinct_counts(&self, q: &TimelineQuery) -> Result<Vec<(String, u64)>> {
+        const COLUMNS: [&str; 12] = [
+            "source",
+            "evidence_id",
+            "host",
+            "user",
+            "src_ip",
+            "dst_ip",
+            "process",
+            "event_code",
+            "action",
+            "severity",
+            "verdict",
+            "message",
+        ];
+        let view = self.view(&TimelineQuery {
+            sort: None,
+            ..q.clone()
+        })?;
+        let out = view
+            .lazy()
+            .select(
+                COLUMNS
+                    .iter()
+                    .map(|c| col(*c).drop_nulls().n_unique().cast(DataType::UInt64))
+                    .collect::<Vec<_>>(),
+            )
+            .collect()?;
+        COLUMNS
             .iter()
-            .zip(n.iter())
-            .map(|(v, c)| (v.unwrap_or("(none)").to_string(), c.unwrap_or(0) as u64))
-            .collect())
+            .map(|c| {
+                Ok((
+                    c.to_string(),
+                    out.column(c)?.u64()?.get(0).unwrap_or_default(),
+                ))
+            })
+            .collect()
     }
 
     /// The first and last event time, if any event has one.
@@ -258,29 +526,32 @@ impl Timeline {
         Ok(ts.min().zip(ts.max()))
     }
 
-    /// Events over time, with at most `max_buckets` buckets of a round width.
+    /// Events over time of the whole timeline, with at most `max_buckets` buckets.
     pub fn histogram(&self, max_buckets: usize) -> Result<Histogram> {
-        let Some((first, last)) = self.span()? else {
+        self.histogram_of(&TimelineQuery::default(), max_buckets)
+    }
+
+    /// Events of the query over time, with at most `max_buckets` buckets of a round
+    /// width (1 s, 5 s, 10 s, 30 s, 1 min, 5 min, 10 min, 15 min, 30 min, 1 h, 3 h,
+    /// 6 h, 12 h, 1 day, 1 week, then whole days).
+    pub fn histogram_of(&self, q: &TimelineQuery, max_buckets: usize) -> Result<Histogram> {
+        let view = self.view(&TimelineQuery {
+            sort: None,
+            ..q.clone()
+        })?;
+        let ts = view.column("ts")?.i64()?;
+        let Some((first, last)) = ts.min().zip(ts.max()) else {
             return Ok(Histogram {
                 bucket_seconds: BUCKET_WIDTHS[0],
                 buckets: Vec::new(),
             });
         };
-        let span_s = (last - first) / 1_000_000 + 1;
-        let width_s = BUCKET_WIDTHS
-            .iter()
-            .copied()
-            .find(|w| span_s / w < max_buckets.max(1) as i64)
-            .unwrap_or_else(|| {
-                let days = span_s / 86_400 / max_buckets.max(1) as i64 + 1;
-                days * 86_400
-            });
+        let width_s = bucket_width(first, last, max_buckets);
         let width = width_s * 1_000_000;
         let start = first.div_euclid(width) * width;
-        let counts = self
-            .frame
-            .clone()
+        let counts = view
             .lazy()
+            .select([col("ts")])
             .filter(col("ts").is_not_null())
             .group_by([((col("ts") - lit(start)) / lit(width))
                 .cast(DataType::Int64)
@@ -305,9 +576,85 @@ impl Timeline {
             buckets,
         })
     }
+
+    /// The events within `before`/`after` microseconds of event `id` (itself included),
+    /// optionally only those of the same host or user, in time order, at most `limit`.
+    pub fn around(
+        &self,
+        id: i64,
+        before: Micros,
+        after: Micros,
+        same: Around,
+        limit: usize,
+        zone: Option<Tz>,
+    ) -> Result<TimelinePage> {
+        let me = self
+            .frame
+            .clone()
+            .lazy()
+            .filter(col("id").eq(lit(id)))
+            .select([col("ts"), col("host"), col("user")])
+            .collect()?;
+        if me.height() == 0 {
+            return Err(Error::NoSuchEvent(id));
+        }
+        let Some(ts) = me.column("ts")?.i64()?.get(0) else {
+            return Err(Error::Invalid(format!(
+                "event {id} has no time, so nothing is around it"
+            )));
+        };
+        let mut e = col("ts")
+            .gt_eq(lit(ts - before))
+            .and(col("ts").lt_eq(lit(ts + after)));
+        let same_as = |column: &str| -> Result<Expr> {
+            Ok(match me.column(column)?.str()?.get(0) {
+                Some(v) => col(column).eq(lit(v.to_string())).fill_null(lit(false)),
+                None => col(column).is_null(),
+            })
+        };
+        match same {
+            Around::Any => {}
+            Around::SameHost => e = e.and(same_as("host")?),
+            Around::SameUser => e = e.and(same_as("user")?),
+        }
+        let matching = self.frame.clone().lazy().filter(e).collect()?;
+        Ok(TimelinePage {
+            total: matching.height(),
+            offset: 0,
+            rows: rows_of(&matching.slice(0, limit), zone)?,
+        })
+    }
 }
 
-fn rows_of(df: &DataFrame) -> Result<Vec<EventRow>> {
+/// The widest round bucket that still gives at most `max_buckets` over `first..=last`.
+pub fn bucket_width(first: Micros, last: Micros, max_buckets: usize) -> i64 {
+    let max = max_buckets.max(1) as i64;
+    let fits = |w: i64| {
+        let width = w * 1_000_000;
+        let start = first.div_euclid(width) * width;
+        (last - start) / width < max
+    };
+    if let Some(w) = BUCKET_WIDTHS.iter().copied().find(|w| fits(*w)) {
+        return w;
+    }
+    let mut days = (last - first) / 86_400_000_000 / max + 1;
+    while !fits(days * 86_400) {
+        days += 1;
+    }
+    days * 86_400
+}
+
+/// The event columns of the frame (without the annotation layers).
+fn frame_event_columns() -> Vec<String> {
+    let mut v: Vec<String> = crate::event::FRAME_COLUMNS
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    v.push("clock_offset_us".into());
+    v
+}
+
+pub(crate) fn rows_of(df: &DataFrame, zone: Option<Tz>) -> Result<Vec<EventRow>> {
     let id = df.column("id")?.i64()?;
     let ts = df.column("ts")?.i64()?;
     let evidence_id = df.column("evidence_id")?.i64()?;
@@ -321,11 +668,29 @@ fn rows_of(df: &DataFrame) -> Result<Vec<EventRow>> {
         s("severity")?,
         s("message")?,
     );
+    let (note, verdict) = (s("note")?, s("verdict")?);
+    let tags = df.column("tags")?.list()?;
+    let iocs = df.column("iocs")?.list()?;
+    let starred = df.column("starred")?.bool()?;
+    let offset = df.column("clock_offset_us")?.i64()?;
     let owned = |c: &StringChunked, i: usize| c.get(i).map(str::to_string);
-    Ok((0..df.height())
-        .map(|i| EventRow {
+    let show = |t: Micros| match zone {
+        Some(z) => format_micros_in(t, z),
+        None => format_micros(t),
+    };
+    let mut rows = Vec::with_capacity(df.height());
+    for i in 0..df.height() {
+        let tag_list = match tags.get_as_series(i) {
+            Some(s) => s.str()?.iter().flatten().map(str::to_string).collect(),
+            None => Vec::new(),
+        };
+        let ioc_list = match iocs.get_as_series(i) {
+            Some(s) => s.i64()?.iter().flatten().collect(),
+            None => Vec::new(),
+        };
+        rows.push(EventRow {
             id: id.get(i).unwrap_or_default(),
-            ts: ts.get(i).map(format_micros),
+            ts: ts.get(i).map(show),
             ts_quality: quality.get(i).unwrap_or_default().to_string(),
             source: source.get(i).unwrap_or_default().to_string(),
             evidence_id: evidence_id.get(i).unwrap_or_default(),
@@ -339,6 +704,13 @@ fn rows_of(df: &DataFrame) -> Result<Vec<EventRow>> {
             action: owned(action, i),
             severity: owned(severity, i),
             message: message.get(i).unwrap_or_default().to_string(),
-        })
-        .collect())
+            tags: tag_list,
+            starred: starred.get(i).unwrap_or(false),
+            note: owned(note, i),
+            verdict: owned(verdict, i),
+            clock_offset_us: offset.get(i),
+            iocs: ioc_list,
+        });
+    }
+    Ok(rows)
 }

@@ -7,7 +7,6 @@ import { useCallback, useEffect, useState } from 'react';
 import * as api from './api/api';
 import { ApiError, type CaseInfo, type EvidenceInfo, type ImportReport, type ImportSummary, type IssueInfo } from './api/api';
 import { toApiError } from './api/errors';
-import { EMPTY_FILTER, type TimelineFilter } from './lib/query';
 import { baseName, fileSlug, formatBytes, formatTs } from './lib/format';
 import { Header } from './components/Header';
 import { Messages } from './components/Messages';
@@ -15,7 +14,6 @@ import { EmptyState } from './components/EmptyState';
 import { ImportBar } from './components/ImportBar';
 import { EvidencePanel } from './components/EvidencePanel';
 import { Timeline } from './components/Timeline';
-import { TimelineFilters } from './components/TimelineFilters';
 import { EventDrawer } from './components/EventDrawer';
 import { ImportIssues, type IssueScope } from './components/ImportIssues';
 import { IssueDrawer } from './components/IssueDrawer';
@@ -40,7 +38,6 @@ export function App() {
   const [caseState, setCaseState] = useState<CaseState>({ kind: 'loading' });
   const [error, setError] = useState<ApiError | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [filter, setFilter] = useState<TimelineFilter>(EMPTY_FILTER);
   const [dataVersion, setDataVersion] = useState(0);
   const [drawer, setDrawer] = useState<Drawer>(null);
   const [issueScope, setIssueScope] = useState<IssueScope | null>(null);
@@ -217,12 +214,12 @@ export function App() {
           />
           <section className={drawer === null ? 'timeline-area' : 'timeline-area with-drawer'}>
             <Timeline
-              filter={iocFilter ? { ...filter, ioc: iocFilter.id } : filter}
               dataVersion={dataVersion}
               selectedId={drawer?.kind === 'event' ? drawer.id : null}
               onOpen={openEvent}
               onError={reportError}
-              toolbar={<TimelineFilters onApply={setFilter} />}
+              onNotice={setNotice}
+              preset={iocFilter ? `ioc:${iocFilter.id}` : null}
             />
             {drawer?.kind === 'event' && <EventDrawer id={drawer.id} onClose={closeDrawer} onError={reportError} onMilestoneSet={milestoneSet} />}
             {drawer?.kind === 'issue' && <IssueDrawer issue={drawer.issue} onClose={closeDrawer} />}

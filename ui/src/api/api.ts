@@ -8,7 +8,12 @@ import { getCurrentWebview } from '@tauri-apps/api/webview';
 import { open, save } from '@tauri-apps/plugin-dialog';
 import { ApiError, NO_BACKEND, toApiError } from './errors';
 import type {
+  AnnotationChange,
+  Annotated,
   CaseInfo,
+  ExportFormat,
+  ExportSummary,
+  Histogram,
   EventDetail,
   ImportChoices,
   ImportProgress,
@@ -96,6 +101,26 @@ export async function cancelImport(): Promise<void> {
 
 export function timelinePage(query: TimelineQuery): Promise<TimelinePage> {
   return call<TimelinePage>('timeline_page', { query });
+}
+
+/** Events over time for the view's query, in at most `maxBuckets` round buckets. */
+export function timelineHistogram(query: TimelineQuery, maxBuckets: number): Promise<Histogram> {
+  return call<Histogram>('timeline_histogram', { query, maxBuckets });
+}
+
+/** Tag, star, note or judge events; audit-logged by the backend. */
+export function annotateEvents(ids: number[], change: AnnotationChange): Promise<Annotated> {
+  return call<Annotated>('annotate_events', { ids, change });
+}
+
+/** Write the view (query and sort) to `path`. */
+export function exportTimeline(query: TimelineQuery, format: ExportFormat, path: string): Promise<ExportSummary> {
+  return call<ExportSummary>('export_timeline', { query, format, path });
+}
+
+/** Save dialog for an export; null when the user cancels. */
+export function pickExportPath(defaultName: string): Promise<string | null> {
+  return dialog(() => save({ title: 'Export view', defaultPath: defaultName }));
 }
 
 export function eventDetail(id: number): Promise<EventDetail> {

@@ -94,13 +94,17 @@ export type IssueInfo = {
 
 export type IssuePage = { total: number; offset: number; issues: IssueInfo[] };
 
-/** from/to: RFC 3339 or "YYYY-MM-DD HH:MM:SS" (UTC). */
+/**
+ * A view of the timeline: `query` in the timeline query language (README "Query language"),
+ * `sort` a column name or "-column" (null: time order), `zone` an IANA zone for the row times.
+ */
 export type TimelineQuery = {
   from?: string | null;
   to?: string | null;
   grep?: string | null;
-  /** Only the events this indicator hit (its id). */
-  ioc?: number | null;
+  query: string;
+  sort?: string | null;
+  zone?: string | null;
   offset: number;
   limit: number;
 };
@@ -119,6 +123,15 @@ export type EventRow = {
   action: string | null;
   severity: string | null;
   message: string;
+  /** Annotations (left out of the JSON when empty). */
+  tags?: string[];
+  starred?: boolean;
+  note?: string | null;
+  verdict?: 'benign' | 'suspicious' | 'malicious' | null;
+  /** Clock offset applied to `ts`, microseconds. */
+  clock_offset_us?: number | null;
+  /** Ids of the indicators that hit the event (absent: none). */
+  iocs?: number[];
 };
 
 export type TimelinePage = { total: number; offset: number; rows: EventRow[] };
@@ -175,3 +188,20 @@ export type IocSweepReport = {
 
 /** One hit of an event: which indicator, in which field (a column, attrs.KEY, attrs or raw). */
 export type EventIocHit = { indicator_id: number; type: string; value: string; field: string };
+/** Events per bucket: [bucket start in UTC microseconds, events]. */
+export type Histogram = { bucket_seconds: number; buckets: Array<[number, number]> };
+
+/** One annotation change (see `annotate_events`). */
+export type AnnotationChange =
+  | { kind: 'tag'; tag: string }
+  | { kind: 'untag'; tag: string }
+  | { kind: 'star' }
+  | { kind: 'unstar' }
+  | { kind: 'note'; note: string | null }
+  | { kind: 'verdict'; verdict: 'benign' | 'suspicious' | 'malicious' | null };
+
+export type Annotated = { events: number; changed: number };
+
+export type ExportFormat = 'csv' | 'jsonl' | 'timesketch-csv' | 'timesketch-jsonl' | 'parquet';
+
+export type ExportSummary = { events: number; skipped: number; files: string[] };

@@ -12,6 +12,7 @@ import { IncidentMilestoneControl } from './IncidentMilestoneControl';
 import type { Milestone } from '../api/incident';
 import { IocEventHits } from './IocEventHits';
 import './EventDrawer.css';
+import { EventAnnotations } from './EventAnnotations';
 
 type Props = {
   id: number;
@@ -82,6 +83,7 @@ function DetailBody({ d }: { d: EventDetail }) {
   return (
     <div className="drawer-body">
       <p className="detail-message">{d.message}</p>
+      <EventAnnotations d={d} />
 
       <h3>Time</h3>
       <table className="kv">

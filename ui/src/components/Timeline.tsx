@@ -1,34 +1,47 @@
-// The virtualized timeline table. It knows only `total` and the rows of the pages it has
-// fetched (PageCache: 200 rows per request, LRU of 50 pages); scrolling fetches the pages in
-// view. A new filter or new data starts a new cache. Rows are 28 px; click or Enter opens an
-// event, arrow keys / Page Up / Page Down / Home / End move the focused row.
+// The virtualized timeline table with its query bar, histogram, column chooser, export and
+// annotation bar. The table knows only `total` and the rows of the pages it has fetched
+// (PageCache: 200 rows per request, LRU of 50 pages); scrolling fetches the pages in view. A
+// new query, zoom, annotation or new data starts a new cache. Rows are 28 px; click or Enter
+// opens an event, arrow keys / Page Up / Page Down / Home / End move the focused row, and on
+// the focused row s stars, t tags, n writes a note.
 
-import { useEffect, useMemo, useRef, useState, useSyncExternalStore, type KeyboardEvent, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore, type KeyboardEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import * as api from '../api/api';
 import type { EventRow } from '../api/types';
+import { toApiError } from '../api/errors';
 import { PageCache } from '../lib/pageCache';
-import { filterKey, type TimelineFilter } from '../lib/query';
+import { zoomQuery } from '../lib/timelineQuery';
 import { formatCount, formatTs, orDash, plural } from '../lib/format';
+import { TimelineQueryBar } from './TimelineQueryBar';
+import { TimelineHistogram } from './TimelineHistogram';
+import { annotateRow, TimelineAnnotate, type AnnotateMode } from './TimelineAnnotate';
+import { TimelineColumns, TimelineExport } from './TimelineTools';
 import { rowWindow, WINDOW_ROWS } from '../lib/rowWindow';
 import './Timeline.css';
+import './TimelineEngine.css';
 
 export const ROW_HEIGHT = 28;
 const PAGE_SIZE = 200;
 const MAX_PAGES = 50;
 
 type Props = {
-  filter: TimelineFilter;
   /** Changes whenever the case's events may have changed (open, create, import). */
   dataVersion: number;
   selectedId: number | null;
   onOpen: (id: number) => void;
   onError: (err: unknown) => void;
-  /** Rendered at the left of the table's toolbar (the filters). */
-  toolbar: ReactNode;
+  onNotice: (message: string) => void;
+  /** A query set from outside (an indicator's hits: `ioc:ID`); each change replaces the query. */
+  preset?: string | null;
 };
 
 const COLUMNS: Array<{ key: string; label: string; cell: (r: EventRow) => string }> = [
+  {
+    key: 'mark',
+    label: '★',
+    cell: (r) => (r.starred ? '★' : '') + (r.iocs?.length ? '◆' : '') + (r.verdict ? ` ${r.verdict[0]!.toUpperCase()}` : ''),
+  },
   { key: 'ts', label: 'Time (UTC)', cell: (r) => formatTs(r.ts) },
   { key: 'source', label: 'Source', cell: (r) => r.source },
   { key: 'host', label: 'Host', cell: (r) => orDash(r.host) },
@@ -36,21 +49,81 @@ const COLUMNS: Array<{ key: string; label: string; cell: (r: EventRow) => string
   { key: 'process', label: 'Process', cell: (r) => orDash(r.process) },
   { key: 'src_ip', label: 'Source IP', cell: (r) => orDash(r.src_ip) },
   { key: 'action', label: 'Action', cell: (r) => orDash(r.action) },
+  { key: 'tags', label: 'Tags', cell: (r) => (r.tags ?? []).join(' ') },
+  { key: 'dst_ip', label: 'Dest. IP', cell: (r) => orDash(r.dst_ip) },
+  { key: 'event_code', label: 'Code', cell: (r) => orDash(r.event_code) },
+  { key: 'severity', label: 'Severity', cell: (r) => orDash(r.severity) },
   { key: 'message', label: 'Message', cell: (r) => r.message },
 ];
 
-export function Timeline({ filter, dataVersion, selectedId, onOpen, onError, toolbar }: Props) {
-  const key = filterKey(filter);
-  // One cache per (filter, data version); `key` stands for `filter`.
+const WIDTHS: Record<string, string> = {
+  mark: '48px',
+  ts: '214px',
+  source: '112px',
+  host: '120px',
+  user: '100px',
+  process: '130px',
+  src_ip: '120px',
+  action: '110px',
+  tags: '130px',
+  dst_ip: '120px',
+  event_code: '70px',
+  severity: '90px',
+  message: 'minmax(300px, 1fr)',
+};
+
+const HIDDEN_BY_DEFAULT = ['dst_ip', 'event_code', 'severity'];
+const COLUMNS_KEY = 'tideline.columns';
+
+function loadColumns(): Set<string> {
+  try {
+    const v: unknown = JSON.parse(localStorage.getItem(COLUMNS_KEY) ?? 'null');
+    if (Array.isArray(v)) return new Set(v.filter((x): x is string => typeof x === 'string'));
+  } catch {
+    // fall through to the default
+  }
+  return new Set(COLUMNS.map((c) => c.key).filter((k) => !HIDDEN_BY_DEFAULT.includes(k)));
+}
+
+export function Timeline({ dataVersion, selectedId, onOpen, onError, onNotice, preset = null }: Props) {
+  const [query, setQuery] = useState('');
+  const [zoom, setZoom] = useState<[number, number] | null>(null);
+  const [annotations, setAnnotations] = useState(0);
+  const [visible, setVisible] = useState<Set<string>>(loadColumns);
+  const [mode, setMode] = useState<AnnotateMode>(null);
+  const effective = zoom ? zoomQuery(query, zoom[0], zoom[1]) : query;
+  const columns = COLUMNS.filter((c) => visible.has(c.key));
+  const grid = { gridTemplateColumns: columns.map((c) => WIDTHS[c.key] ?? '120px').join(' ') };
+  // One cache per (query, data version, annotation version).
   const cache = useMemo(
     () =>
       new PageCache<EventRow>(
         (offset, limit) =>
-          api.timelinePage({ ...filter, offset, limit }).then((page) => ({ total: page.total, rows: page.rows })),
+          api.timelinePage({ query: effective, offset, limit }).then((page) => ({ total: page.total, rows: page.rows })),
         { pageSize: PAGE_SIZE, maxPages: MAX_PAGES },
       ),
-    [key, dataVersion],
+    [effective, dataVersion, annotations],
   );
+  const applyQuery = (q: string) => {
+    setZoom(null);
+    setQuery(q);
+  };
+  useEffect(() => {
+    setZoom(null);
+    setQuery(preset ?? '');
+  }, [preset]);
+  const toggleColumn = (key: string) => {
+    const next = new Set(visible);
+    if (next.has(key)) next.delete(key);
+    else next.add(key);
+    setVisible(next);
+    try {
+      localStorage.setItem(COLUMNS_KEY, JSON.stringify([...next]));
+    } catch {
+      // not kept
+    }
+  };
+  const changed = useCallback(() => setAnnotations((v) => v + 1), []);
   // Drop the previous query's late answers. (Not an unmount cleanup: StrictMode would
   // dispose of the cache still in use.)
   const previous = useRef<PageCache<EventRow> | null>(null);
@@ -82,12 +155,12 @@ export function Timeline({ filter, dataVersion, selectedId, onOpen, onError, too
   const first = items[0]?.index ?? 0;
   const last = items[items.length - 1]?.index ?? 0;
 
-  // New query or data: back to the top of the first window.
+  // New query or data: back to the top of the first window (an annotation keeps the place).
   useEffect(() => {
     setWindowIndex(0);
     setActive(-1);
     scrollRef.current?.scrollTo({ top: 0 });
-  }, [cache]);
+  }, [effective, dataVersion]);
 
   // Fetch what is in view (only the first page until the total is known).
   useEffect(() => {
@@ -95,9 +168,16 @@ export function Timeline({ filter, dataVersion, selectedId, onOpen, onError, too
   }, [cache, version, win.start, first, last]);
 
   const error = cache.error;
+  const queryError = error !== null && toApiError(error).code === 'bad_query' ? toApiError(error).message : null;
   useEffect(() => {
-    if (error) onError(error);
-  }, [error, onError]);
+    if (error && queryError === null) onError(error);
+  }, [error, queryError, onError]);
+  const activeRow = active >= 0 ? (cache.row(win.start + active) ?? null) : null;
+  const refocus = () => {
+    focusPending.current = true;
+    setActive((a) => a);
+    scrollRef.current?.querySelector<HTMLElement>(`[data-index="${active}"]`)?.focus({ preventScroll: true });
+  };
 
   // Keyboard focus follows `active` once its row is rendered.
   useEffect(() => {
@@ -151,6 +231,15 @@ export function Timeline({ filter, dataVersion, selectedId, onOpen, onError, too
         if (row) onOpen(row.id);
         break;
       }
+      case 's':
+        if (activeRow) void annotateRow(activeRow, { kind: activeRow.starred ? 'unstar' : 'star' }).then(changed, onError);
+        break;
+      case 't':
+        if (activeRow) setMode('tag');
+        break;
+      case 'n':
+        if (activeRow) setMode('note');
+        break;
       default:
         return;
     }
@@ -166,11 +255,23 @@ export function Timeline({ filter, dataVersion, selectedId, onOpen, onError, too
   return (
     <div className="timeline">
       <div className="tl-toolbar">
-        {toolbar}
+        <TimelineQueryBar onApply={applyQuery} error={queryError} preset={preset} />
         <span id="tl-total" className="tl-total" aria-live="polite">
           {total === null ? (error ? 'events unavailable' : 'counting events…') : plural(total, 'event')}
         </span>
+        <TimelineColumns columns={COLUMNS} visible={visible} onToggle={toggleColumn} />
+        <TimelineExport query={effective} sort={null} onDone={onNotice} onError={onError} />
       </div>
+      <TimelineHistogram query={effective} version={`${dataVersion}:${annotations}`} onZoom={(a, b) => setZoom([a, b])} onError={onError} />
+      {zoom && (
+        <div className="tl-zoom">
+          Zoomed to {formatTs(new Date(zoom[0] / 1000).toISOString())} – {formatTs(new Date(zoom[1] / 1000).toISOString())}{' '}
+          <button type="button" id="zoom-reset" onClick={() => setZoom(null)}>
+            Reset zoom
+          </button>
+        </div>
+      )}
+      <TimelineAnnotate row={activeRow} mode={mode} onMode={setMode} onChanged={changed} onError={onError} onDone={refocus} />
       {win.count > 1 && (
         <div className="tl-window">
           Rows {formatCount(win.start + 1)}–{formatCount(win.start + win.rows)} of {formatCount(total ?? 0)}
@@ -193,8 +294,8 @@ export function Timeline({ filter, dataVersion, selectedId, onOpen, onError, too
         onKeyDown={onKeyDown}
       >
         <div className="tl-sizer" style={{ height: virtualizer.getTotalSize() }}>
-          <div className="tl-head" role="row" aria-rowindex={1}>
-            {COLUMNS.map((c) => (
+          <div className="tl-head" role="row" aria-rowindex={1} style={grid}>
+            {columns.map((c) => (
               <div key={c.key} role="columnheader" className={`tl-cell col-${c.key}`}>
                 {c.label}
               </div>
@@ -202,7 +303,7 @@ export function Timeline({ filter, dataVersion, selectedId, onOpen, onError, too
           </div>
           {items.map((item) => {
             const row = cache.row(win.start + item.index);
-            const style = { transform: `translateY(${item.start}px)` };
+            const style = { transform: `translateY(${item.start}px)`, ...grid };
             const rowIndex = win.start + item.index + 2;
             if (!row) {
               return (
@@ -216,6 +317,8 @@ export function Timeline({ filter, dataVersion, selectedId, onOpen, onError, too
             const classes = ['tl-row'];
             if (row.id === selectedId) classes.push('selected');
             if (row.ts_quality !== 'exact') classes.push('ts-inexact');
+            if (row.starred) classes.push('starred');
+            if (row.verdict) classes.push(`verdict-${row.verdict}`);
             return (
               <div
                 key={item.key}
@@ -233,7 +336,7 @@ export function Timeline({ filter, dataVersion, selectedId, onOpen, onError, too
                 }}
                 onFocus={() => setActive(item.index)}
               >
-                {COLUMNS.map((c) => {
+                {columns.map((c) => {
                   const text = c.cell(row);
                   return (
                     <div

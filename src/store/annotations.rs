@@ -1,0 +1,239 @@
+//! What investigators add over the imported events: tags, stars, notes, verdicts, and
+//! per-evidence clock offsets. These are layers over the event rows (which are never
+//! changed); the timeline joins them into its frame.
+
+use rusqlite::{params, OptionalExtension};
+use serde::Serialize;
+
+use super::{Case, Tx};
+use crate::error::{Error, Result};
+use crate::time::Micros;
+
+/// The tables of this feature (one migration; see `schema::MIGRATIONS`).
+pub(super) const SCHEMA: &str = r#"
+CREATE TABLE event_tag (
+    id       INTEGER PRIMARY KEY,
+    event_id INTEGER NOT NULL REFERENCES events(id),
+    tag      TEXT NOT NULL,
+    UNIQUE (event_id, tag)
+);
+-- One row per event that has a star, a note or a verdict.
+CREATE TABLE event_mark (
+    event_id INTEGER PRIMARY KEY REFERENCES events(id),
+    starred  INTEGER NOT NULL DEFAULT 0,
+    note     TEXT,
+    verdict  TEXT CHECK (verdict IS NULL OR verdict IN ('benign', 'suspicious', 'malicious'))
+);
+-- Added to every event time of the evidence when the frame is built (the rows keep
+-- what the evidence said).
+CREATE TABLE clock_offset (
+    evidence_id INTEGER PRIMARY KEY REFERENCES evidence(id),
+    offset_us   INTEGER NOT NULL,
+    reason      TEXT NOT NULL
+);
+"#;
+
+/// The tables a seal freezes.
+pub(super) const TABLES: [&str; 3] = ["event_tag", "event_mark", "clock_offset"];
+
+/// Every annotation of the case, column-wise, for the frame.
+#[derive(Debug, Default)]
+pub struct AnnotationColumns {
+    /// (event id, tag), ordered by event id then tag.
+    pub tags: Vec<(i64, String)>,
+    /// event id, starred, note, verdict.
+    pub marks: Vec<(i64, bool, Option<String>, Option<String>)>,
+}
+
+/// A clock offset of one evidence item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClockOffset {
+    pub evidence_id: i64,
+    /// Added to the evidence's times, in microseconds.
+    pub offset_us: Micros,
+    pub reason: String,
+}
+
+impl Case {
+    /// Every tag and mark (none when the case predates annotations).
+    pub fn annotation_columns(&self) -> Result<AnnotationColumns> {
+        let mut out = AnnotationColumns::default();
+        if !self.has_table("event_tag")? {
+            return Ok(out);
+        }
+        let mut stmt = self
+            .conn
+            .prepare("SELECT event_id, tag FROM event_tag ORDER BY event_id, tag")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        out.tags = rows.collect::<rusqlite::Result<_>>()?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT event_id, starred, note, verdict FROM event_mark ORDER BY event_id")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get(0)?, r.get::<_, i64>(1)? != 0, r.get(2)?, r.get(3)?))
+        })?;
+        out.marks = rows.collect::<rusqlite::Result<_>>()?;
+        Ok(out)
+    }
+
+    /// The clock offsets, by evidence id.
+    pub fn clock_offsets(&self) -> Result<Vec<ClockOffset>> {
+        if !self.has_table("clock_offset")? {
+            return Ok(Vec::new());
+        }
+        let mut stmt = self.conn.prepare(
+            "SELECT evidence_id, offset_us, reason FROM clock_offset ORDER BY evidence_id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(ClockOffset {
+                evidence_id: r.get(0)?,
+                offset_us: r.get(1)?,
+                reason: r.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The highest event id (0 for an empty case).
+    pub fn max_event_id(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT coalesce(max(id), 0) FROM events", [], |r| r.get(0))?)
+    }
+}
+
+impl Tx<'_> {
+    /// Refuses ids that are no event.
+    pub fn check_events(&self, ids: &[i64]) -> Result<()> {
+        let mut stmt = self
+            .0
+            .prepare_cached("SELECT 1 FROM events WHERE id = ?1")?;
+        for &id in ids {
+            if stmt.query_row([id], |_| Ok(())).optional()?.is_none() {
+                return Err(Error::NoSuchEvent(id));
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds `tag` to each event; returns how many did not have it yet.
+    pub fn add_tag(&self, ids: &[i64], tag: &str) -> Result<usize> {
+        let mut stmt = self
+            .0
+            .prepare_cached("INSERT OR IGNORE INTO event_tag (event_id, tag) VALUES (?1, ?2)")?;
+        let mut n = 0;
+        for &id in ids {
+            n += stmt.execute(params![id, tag])?;
+        }
+        Ok(n)
+    }
+
+    /// Removes `tag` from each event; returns how many had it.
+    pub fn remove_tag(&self, ids: &[i64], tag: &str) -> Result<usize> {
+        let mut stmt = self
+            .0
+            .prepare_cached("DELETE FROM event_tag WHERE event_id = ?1 AND tag = ?2")?;
+        let mut n = 0;
+        for &id in ids {
+            n += stmt.execute(params![id, tag])?;
+        }
+        Ok(n)
+    }
+
+    fn ensure_marks(&self, ids: &[i64]) -> Result<()> {
+        let mut stmt = self
+            .0
+            .prepare_cached("INSERT OR IGNORE INTO event_mark (event_id) VALUES (?1)")?;
+        for &id in ids {
+            stmt.execute([id])?;
+        }
+        Ok(())
+    }
+
+    /// Drops mark rows that no longer say anything.
+    fn prune_marks(&self) -> Result<()> {
+        self.0.execute(
+            "DELETE FROM event_mark WHERE starred = 0 AND note IS NULL AND verdict IS NULL",
+            [],
+        )?;
+        Ok(())
+    }
+
+    /// Stars or unstars each event; returns how many changed.
+    pub fn set_starred(&self, ids: &[i64], starred: bool) -> Result<usize> {
+        self.ensure_marks(ids)?;
+        let mut stmt = self.0.prepare_cached(
+            "UPDATE event_mark SET starred = ?2 WHERE event_id = ?1 AND starred != ?2",
+        )?;
+        let mut n = 0;
+        for &id in ids {
+            n += stmt.execute(params![id, starred as i64])?;
+        }
+        self.prune_marks()?;
+        Ok(n)
+    }
+
+    /// Sets (or with `None` clears) the note of each event; returns how many changed.
+    pub fn set_note(&self, ids: &[i64], note: Option<&str>) -> Result<usize> {
+        self.ensure_marks(ids)?;
+        let mut stmt = self.0.prepare_cached(
+            "UPDATE event_mark SET note = ?2 WHERE event_id = ?1 AND note IS NOT ?2",
+        )?;
+        let mut n = 0;
+        for &id in ids {
+            n += stmt.execute(params![id, note])?;
+        }
+        self.prune_marks()?;
+        Ok(n)
+    }
+
+    /// Sets (or clears) the verdict of each event; returns how many changed.
+    pub fn set_verdict(&self, ids: &[i64], verdict: Option<&str>) -> Result<usize> {
+        self.ensure_marks(ids)?;
+        let mut stmt = self.0.prepare_cached(
+            "UPDATE event_mark SET verdict = ?2 WHERE event_id = ?1 AND verdict IS NOT ?2",
+        )?;
+        let mut n = 0;
+        for &id in ids {
+            n += stmt.execute(params![id, verdict])?;
+        }
+        self.prune_marks()?;
+        Ok(n)
+    }
+
+    /// The current clock offset of an evidence item, if any.
+    pub fn clock_offset(&self, evidence_id: i64) -> Result<Option<Micros>> {
+        Ok(self
+            .0
+            .query_row(
+                "SELECT offset_us FROM clock_offset WHERE evidence_id = ?1",
+                [evidence_id],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Sets (`Some`) or removes (`None`) the clock offset of an evidence item.
+    pub fn set_clock_offset(&self, evidence_id: i64, offset: Option<(Micros, &str)>) -> Result<()> {
+        let exists: i64 = self.0.query_row(
+            "SELECT count(*) FROM evidence WHERE id = ?1",
+            [evidence_id],
+            |r| r.get(0),
+        )?;
+        if exists == 0 {
+            return Err(Error::Invalid(format!("no evidence with id {evidence_id}")));
+        }
+        match offset {
+            Some((us, reason)) => self.0.execute(
+                "INSERT INTO clock_offset (evidence_id, offset_us, reason) VALUES (?1, ?2, ?3) \
+                 ON CONFLICT (evidence_id) DO UPDATE SET offset_us = ?2, reason = ?3",
+                params![evidence_id, us, reason],
+            )?,
+            None => self.0.execute(
+                "DELETE FROM clock_offset WHERE evidence_id = ?1",
+                [evidence_id],
+            )?,
+        };
+        Ok(())
+    }
+}

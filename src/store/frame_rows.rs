@@ -1,0 +1,66 @@
+//! Reading the event columns for the timeline frame in bounded batches, so that building
+//! the frame of a 10-million-event case never holds every row as Rust strings at once.
+
+use super::{Case, EventColumns};
+use crate::error::Result;
+
+/// The text columns of the frame, in [`crate::event::FRAME_COLUMNS`] order.
+const TEXT: [&str; 13] = [
+    "ts_source",
+    "ts_quality",
+    "source",
+    "locator",
+    "host",
+    "user",
+    "src_ip",
+    "dst_ip",
+    "process",
+    "event_code",
+    "action",
+    "severity",
+    "message",
+];
+
+impl Case {
+    /// Calls `f` with the frame columns of up to `batch` events at a time, in id order.
+    pub fn event_column_batches(
+        &self,
+        batch: usize,
+        mut f: impl FnMut(EventColumns) -> Result<()>,
+    ) -> Result<()> {
+        let batch = batch.max(1);
+        let fresh = || EventColumns {
+            id: Vec::with_capacity(batch),
+            ts: Vec::with_capacity(batch),
+            evidence_id: Vec::with_capacity(batch),
+            text: TEXT
+                .iter()
+                .map(|c| (*c, Vec::with_capacity(batch)))
+                .collect(),
+        };
+        let sql = format!(
+            "SELECT id, ts, evidence_id, {} FROM events ORDER BY id",
+            TEXT.join(", ")
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut rows = stmt.query([])?;
+        let mut cols = fresh();
+        let mut sent_any = false;
+        while let Some(r) = rows.next()? {
+            cols.id.push(r.get(0)?);
+            cols.ts.push(r.get(1)?);
+            cols.evidence_id.push(r.get(2)?);
+            for (i, (_, col)) in cols.text.iter_mut().enumerate() {
+                col.push(r.get(3 + i)?);
+            }
+            if cols.id.len() == batch {
+                f(std::mem::replace(&mut cols, fresh()))?;
+                sent_any = true;
+            }
+        }
+        if !cols.id.is_empty() || !sent_any {
+            f(cols)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,279 @@
+//! Building the timeline frame, and caching it next to the case.
+//!
+//! [`build_frame`] is the one place that decides what a timeline row holds: the event
+//! columns read from the case, the per-evidence clock offsets applied to `ts` (marked in
+//! `ts_quality` and kept in `clock_offset_us`), rows in time order (events without a time
+//! last, ties by id), then the layers joined by event id: the investigator's `tags`,
+//! `starred`, `note`, `verdict`, and the sweeps' `iocs` (ids of the indicators that hit
+//! the event). A later layer (detections) is one more join in [`join_layers`].
+//!
+//! The event part (offsets applied and sorted) is the expensive part, so it is cached as
+//! an Arrow IPC file in `<case file>.cache/`, under a stamp of what it was built from:
+//! the case id, event count, highest event id, evidence count and the clock offsets. A
+//! cache whose stamp differs, or whose content does not have the expected columns, row
+//! count and id range, is rebuilt; the case's rows stay the record. Annotations are
+//! small and change often, so they are joined on every build, never cached.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::event::FRAME_COLUMNS;
+use crate::store::{Case, ClockOffset};
+
+/// Bumped whenever the cached frame's shape changes.
+const CACHE_FORMAT: u32 = 1;
+
+/// Where a frame came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FrameSource {
+    /// Read from the case's rows (no usable cache).
+    Case,
+    /// Read from the cache file, which matched the case.
+    Cache,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Stamp {
+    format: u32,
+    case_id: String,
+    events: i64,
+    max_id: i64,
+    evidence: usize,
+    offsets: Vec<(i64, i64)>,
+}
+
+fn stamp_of(case: &Case, offsets: &[ClockOffset]) -> Result<Stamp> {
+    Ok(Stamp {
+        format: CACHE_FORMAT,
+        case_id: case.meta()?.case_id,
+        events: case.event_count()?,
+        max_id: case.max_event_id()?,
+        evidence: case.evidence()?.len(),
+        offsets: offsets
+            .iter()
+            .map(|o| (o.evidence_id, o.offset_us))
+            .collect(),
+    })
+}
+
+/// The cache folder of a case file: `<case file>.cache` beside it.
+pub fn cache_dir(case_path: &Path) -> PathBuf {
+    let mut name = case_path
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
+    name.push(".cache");
+    case_path.with_file_name(name)
+}
+
+/// The whole frame of a case: events with offsets, in time order, with annotations.
+pub fn build_frame(case: &Case) -> Result<DataFrame> {
+    let offsets = case.clock_offsets()?;
+    let events = event_frame(case, &offsets)?;
+    join_layers(case, events)
+}
+
+/// Like [`build_frame`], but the event part comes from the cache when it matches the
+/// case, and is written there when it did not.
+pub fn build_frame_cached(case: &Case) -> Result<(DataFrame, DataFrame, FrameSource)> {
+    let offsets = case.clock_offsets()?;
+    let stamp = stamp_of(case, &offsets)?;
+    let dir = cache_dir(case.path());
+    let (events, source) = match read_cache(&dir, &stamp) {
+        Some(df) => (df, FrameSource::Cache),
+        None => {
+            let mut df = event_frame(case, &offsets)?;
+            // A cache that cannot be written (read-only folder) only costs speed.
+            let _ = write_cache(&dir, &stamp, &mut df);
+            (df, FrameSource::Case)
+        }
+    };
+    let frame = join_layers(case, events.clone())?;
+    Ok((events, frame, source))
+}
+
+fn read_cache(dir: &Path, stamp: &Stamp) -> Option<DataFrame> {
+    let text = std::fs::read_to_string(dir.join("frame.stamp.json")).ok()?;
+    let found: Stamp = serde_json::from_str(&text).ok()?;
+    if &found != stamp {
+        return None;
+    }
+    let file = File::open(dir.join("frame.arrow")).ok()?;
+    let df = IpcReader::new(file).finish().ok()?;
+    // Never trusted blindly: the columns, their types, the row count and the id range
+    // must be those of the case.
+    let want = event_schema();
+    if df.schema().as_ref() != &want || df.height() as i64 != stamp.events {
+        return None;
+    }
+    let ids = df.column("id").ok()?.i64().ok()?;
+    let max_ok = ids.max().unwrap_or(0) == stamp.max_id;
+    let min_ok = stamp.events == 0 || ids.min().is_some_and(|m| m >= 1);
+    (max_ok && min_ok && ids.null_count() == 0).then_some(df)
+}
+
+fn write_cache(dir: &Path, stamp: &Stamp, df: &mut DataFrame) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let tmp = dir.join("frame.arrow.tmp");
+    let file = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+    IpcWriter::new(file).finish(df)?;
+    // The stamp goes last: a crash in between leaves a stale stamp, never a wrong one.
+    let _ = std::fs::remove_file(dir.join("frame.stamp.json"));
+    std::fs::rename(&tmp, dir.join("frame.arrow")).map_err(|e| Error::io(&tmp, e))?;
+    let stamp_path = dir.join("frame.stamp.json");
+    std::fs::write(&stamp_path, serde_json::to_string(stamp)?)
+        .map_err(|e| Error::io(&stamp_path, e))?;
+    Ok(())
+}
+
+/// The schema of the event part of the frame.
+fn event_schema() -> Schema {
+    let mut schema = crate::event::polars_schema();
+    schema.with_column("clock_offset_us".into(), DataType::Int64);
+    schema
+}
+
+/// Event columns from the case, clock offsets applied, in time order.
+fn event_frame(case: &Case, offsets: &[ClockOffset]) -> Result<DataFrame> {
+    let mut frame: Option<DataFrame> = None;
+    case.event_column_batches(1 << 20, |cols| {
+        let mut columns: Vec<Column> = Vec::with_capacity(FRAME_COLUMNS.len());
+        columns.push(Column::new("id".into(), cols.id));
+        columns.push(Column::new("ts".into(), cols.ts));
+        columns.push(Column::new("evidence_id".into(), cols.evidence_id));
+        for (name, values) in cols.text {
+            columns.push(Column::new(name.into(), values));
+        }
+        let part = DataFrame::new_infer_height(columns)?.select(FRAME_COLUMNS)?;
+        match frame.as_mut() {
+            Some(f) => {
+                f.vstack_mut(&part)?;
+            }
+            None => frame = Some(part),
+        }
+        Ok(())
+    })?;
+    let frame = frame.expect("at least one batch");
+    let mut lf = frame.lazy();
+    if offsets.is_empty() {
+        lf = lf.with_column(lit(NULL).cast(DataType::Int64).alias("clock_offset_us"));
+    } else {
+        let ev: Vec<i64> = offsets.iter().map(|o| o.evidence_id).collect();
+        let us: Vec<i64> = offsets.iter().map(|o| o.offset_us).collect();
+        let table = DataFrame::new_infer_height(vec![
+            Column::new("evidence_id".into(), ev),
+            Column::new("clock_offset_us".into(), us),
+        ])?;
+        let mut args = JoinArgs::new(JoinType::Left);
+        args.maintain_order = MaintainOrderJoin::Left;
+        let corrected = col("clock_offset_us")
+            .is_not_null()
+            .and(col("ts").is_not_null());
+        lf = lf
+            .join(
+                table.lazy(),
+                [col("evidence_id")],
+                [col("evidence_id")],
+                args,
+            )
+            .with_columns([
+                (col("ts") + col("clock_offset_us").fill_null(lit(0i64))).alias("ts"),
+                when(corrected.clone().and(col("ts_quality").eq(lit("exact"))))
+                    .then(lit("clock_corrected"))
+                    .when(corrected)
+                    .then(col("ts_quality") + lit(",clock_corrected"))
+                    .otherwise(col("ts_quality"))
+                    .alias("ts_quality"),
+            ]);
+    }
+    let df = lf
+        .sort(
+            ["ts", "id"],
+            SortMultipleOptions::default()
+                .with_nulls_last(true)
+                .with_maintain_order(true),
+        )
+        .collect()?;
+    let names: Vec<String> = event_schema().iter_names().map(|n| n.to_string()).collect();
+    Ok(df.select(names)?)
+}
+
+/// Joins the investigator's layers onto the event frame, keeping its order.
+pub fn join_layers(case: &Case, events: DataFrame) -> Result<DataFrame> {
+    let ann = case.annotation_columns()?;
+    let mut lf = events.lazy();
+    let mut args = JoinArgs::new(JoinType::Left);
+    args.maintain_order = MaintainOrderJoin::Left;
+    if ann.tags.is_empty() {
+        lf = lf.with_column(
+            lit(NULL)
+                .cast(DataType::List(Box::new(DataType::String)))
+                .alias("tags"),
+        );
+    } else {
+        let (ids, tags): (Vec<i64>, Vec<String>) = ann.tags.into_iter().unzip();
+        let t = DataFrame::new_infer_height(vec![
+            Column::new("id".into(), ids),
+            Column::new("tags".into(), tags),
+        ])?
+        .lazy()
+        .group_by_stable([col("id")])
+        .agg([col("tags")]);
+        lf = lf.join(t, [col("id")], [col("id")], args.clone());
+    }
+    if ann.marks.is_empty() {
+        lf = lf.with_columns([
+            lit(false).alias("starred"),
+            lit(NULL).cast(DataType::String).alias("note"),
+            lit(NULL).cast(DataType::String).alias("verdict"),
+        ]);
+    } else {
+        let mut ids = Vec::with_capacity(ann.marks.len());
+        let mut starred = Vec::with_capacity(ann.marks.len());
+        let mut notes = Vec::with_capacity(ann.marks.len());
+        let mut verdicts = Vec::with_capacity(ann.marks.len());
+        for (id, s, n, v) in ann.marks {
+            ids.push(id);
+            starred.push(s);
+            notes.push(n);
+            verdicts.push(v);
+        }
+        let m = DataFrame::new_infer_height(vec![
+            Column::new("id".into(), ids),
+            Column::new("starred".into(), starred),
+            Column::new("note".into(), notes),
+            Column::new("verdict".into(), verdicts),
+        ])?;
+        lf = lf
+            .join(m.lazy(), [col("id")], [col("id")], args)
+            .with_column(col("starred").fill_null(lit(false)));
+    }
+    // IOC hits: the ids of the indicators that hit each event.
+    let hits = case.ioc_hit_pairs()?;
+    if hits.is_empty() {
+        lf = lf.with_column(
+            lit(NULL)
+                .cast(DataType::List(Box::new(DataType::Int64)))
+                .alias("iocs"),
+        );
+    } else {
+        let (indicators, events): (Vec<i64>, Vec<i64>) = hits.into_iter().unzip();
+        let h = DataFrame::new_infer_height(vec![
+            Column::new("id".into(), events),
+            Column::new("iocs".into(), indicators),
+        ])?
+        .lazy()
+        .sort(["id", "iocs"], Default::default())
+        .group_by_stable([col("id")])
+        .agg([col("iocs")]);
+        let mut args = JoinArgs::new(JoinType::Left);
+        args.maintain_order = MaintainOrderJoin::Left;
+        lf = lf.join(h, [col("id")], [col("id")], args);
+    }
+    Ok(lf.collect()?)
+}
