@@ -560,7 +560,7 @@ fn change_everything(case: &mut Case) -> tideline::Result<()> {
         Ok(())
     })?;
     edit::set_regimes(case, "alice", &["gdpr".into(), "sec".into()], &rules)?;
-    edit::add_person(
+    edit::add_item(
         case,
         "alice",
         &Person {
@@ -572,7 +572,7 @@ fn change_everything(case: &mut Case) -> tideline::Result<()> {
             notes: String::new(),
         },
     )?;
-    edit::add_asset(
+    edit::add_item(
         case,
         "alice",
         &Asset {
@@ -582,7 +582,7 @@ fn change_everything(case: &mut Case) -> tideline::Result<()> {
             notes: String::new(),
         },
     )?;
-    edit::add_party(
+    edit::add_item(
         case,
         "alice",
         &AffectedParty {
@@ -594,7 +594,7 @@ fn change_everything(case: &mut Case) -> tideline::Result<()> {
             notes: String::new(),
         },
     )?;
-    edit::add_related(
+    edit::add_item(
         case,
         "alice",
         &RelatedCase {
@@ -845,7 +845,7 @@ fn a_sealed_case_refuses_every_kind_of_change_and_verifies_its_record() {
         ),
         (
             "person",
-            edit::add_person(
+            edit::add_item(
                 c,
                 "m",
                 &Person {
@@ -861,7 +861,7 @@ fn a_sealed_case_refuses_every_kind_of_change_and_verifies_its_record() {
         ),
         (
             "asset",
-            edit::add_asset(
+            edit::add_item(
                 c,
                 "m",
                 &Asset {
@@ -875,7 +875,7 @@ fn a_sealed_case_refuses_every_kind_of_change_and_verifies_its_record() {
         ),
         (
             "party",
-            edit::add_party(
+            edit::add_item(
                 c,
                 "m",
                 &AffectedParty {
@@ -891,7 +891,7 @@ fn a_sealed_case_refuses_every_kind_of_change_and_verifies_its_record() {
         ),
         (
             "related",
-            edit::add_related(
+            edit::add_item(
                 c,
                 "m",
                 &RelatedCase {

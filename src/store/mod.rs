@@ -15,7 +15,7 @@ use rusqlite::config::DbConfig;
 use rusqlite::{params, CachedStatement, Connection, OpenFlags, OptionalExtension, Row};
 use serde::Serialize;
 
-pub use incident::ItemList;
+pub use incident::{ItemList, ListItem};
 pub use ioc::{EventHit, IndicatorRow, NewIocList, SweptEvent, SWEPT_COLUMNS};
 pub use schema::{record_tables, seal_trigger_name, sealed_tables, VERSION as SCHEMA_VERSION};
 
