@@ -128,7 +128,7 @@ function RecordSentForm({ d, nowMs, change, onDone }: { d: Deadline; nowMs: numb
       {d.late_reason_required && (
         <label className="wide">
           Reason for the delay {late ? '(required: sent after the due time)' : '(required if sent after the due time)'}
-          <input className="sent-late-reason" value={lateReason} required={late} onChange={(e) => setLateReason(e.target.value)} />
+          <input className="sent-late-reason" value={lateReason} onChange={(e) => setLateReason(e.target.value)} />
         </label>
       )}
       {problem !== null && (
