@@ -61,10 +61,8 @@ pub enum IncidentCommand {
         /// Clear the milestone instead.
         #[arg(long, conflicts_with_all = ["time", "event"])]
         clear: bool,
-        #[arg(long)]
-        actor: Option<String>,
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        actor: Actor,
     },
     /// The containment, eradication and recovery log.
     Action {
@@ -644,15 +642,6 @@ fn print_deadlines(list: &[Deadline]) {
     }
 }
 
-fn done(json: bool, value: serde_json::Value, text: &str) -> anyhow::Result<()> {
-    if json {
-        print_json(&value)
-    } else {
-        println!("{text}");
-        Ok(())
-    }
-}
-
 fn action_input(base: Option<&Action>, f: ActionFields) -> anyhow::Result<ActionInput> {
     let what = f
         .what
@@ -730,18 +719,82 @@ fn apply_follow_up(input: &mut FollowUpInput, f: FollowupFields) -> tideline::Re
     Ok(())
 }
 
-fn remove(case: &Path, list: ItemList, id: i64, actor: &Actor) -> anyhow::Result<()> {
-    let mut c = open(case)?;
-    edit::remove_item(&mut c, &actor.name(), list, id)?;
-    done(
-        actor.json,
-        json!({ "removed": list.noun(), "id": id }),
-        &format!("removed {} #{id}", list.noun()),
-    )
+/// Prints `value` with `--json`, else `text`.
+fn done(json: bool, value: serde_json::Value, text: &str) -> anyhow::Result<()> {
+    if json {
+        print_json(&value)
+    } else {
+        println!("{text}");
+        Ok(())
+    }
 }
 
-fn added(json: bool, noun: &str, id: i64) -> anyhow::Result<()> {
-    done(json, json!({ "id": id }), &format!("added {noun} #{id}"))
+impl Actor {
+    /// Opens the case, makes one change as this actor, and prints what `report` makes of
+    /// its outcome: the JSON value with `--json`, else the text.
+    fn change<T>(
+        &self,
+        case: &Path,
+        make: impl FnOnce(&mut Case, &str) -> anyhow::Result<T>,
+        report: impl FnOnce(T) -> anyhow::Result<(serde_json::Value, String)>,
+    ) -> anyhow::Result<()> {
+        let outcome = make(&mut open(case)?, &self.name())?;
+        let (value, text) = report(outcome)?;
+        done(self.json, value, &text)
+    }
+
+    /// A change that adds one item: prints its new id.
+    fn add(
+        &self,
+        case: &Path,
+        noun: &str,
+        make: impl FnOnce(&mut Case, &str) -> anyhow::Result<i64>,
+    ) -> anyhow::Result<()> {
+        self.change(case, make, |id| {
+            Ok((json!({ "id": id }), format!("added {noun} #{id}")))
+        })
+    }
+
+    /// Adds a person, asset, affected party or related case.
+    fn add_item<T: edit::NewItem>(&self, case: &Path, item: T) -> anyhow::Result<()> {
+        self.add(case, T::LIST.noun(), |c, who| {
+            Ok(edit::add_item(c, who, &item)?)
+        })
+    }
+
+    /// Removes a person, asset, affected party or related case.
+    fn remove(&self, case: &Path, list: ItemList, id: i64) -> anyhow::Result<()> {
+        self.change(
+            case,
+            |c, who| Ok(edit::remove_item(c, who, list, id)?),
+            |()| {
+                Ok((
+                    json!({ "removed": list.noun(), "id": id }),
+                    format!("removed {} #{id}", list.noun()),
+                ))
+            },
+        )
+    }
+}
+
+/// Reads the record (read-only) and prints `value` of it with `--json`, else `text` of it.
+fn show(
+    case: &Path,
+    json: bool,
+    value: impl FnOnce(&IncidentRecord) -> anyhow::Result<serde_json::Value>,
+    text: impl FnOnce(&IncidentRecord),
+) -> anyhow::Result<()> {
+    let r = record_of(case)?;
+    if json {
+        print_json(&value(&r)?)
+    } else {
+        text(&r);
+        Ok(())
+    }
+}
+
+fn value(v: &impl serde::Serialize) -> anyhow::Result<serde_json::Value> {
+    Ok(serde_json::to_value(v)?)
 }
 
 pub fn run(cmd: IncidentCommand) -> anyhow::Result<ExitCode> {
@@ -755,54 +808,59 @@ pub fn run(cmd: IncidentCommand) -> anyhow::Result<ExitCode> {
             note,
             clear,
             actor,
-            json,
         } => {
-            let actor = actor.unwrap_or_else(ingest::default_actor);
-            let mut c = open(&case)?;
             if clear {
-                edit::clear_milestone(&mut c, &actor, kind)?;
-                done(json, json!({ "cleared": kind }), &format!("cleared {kind}"))?;
+                actor.change(
+                    &case,
+                    |c, who| Ok(edit::clear_milestone(c, who, kind)?),
+                    |()| Ok((json!({ "cleared": kind }), format!("cleared {kind}"))),
+                )?;
             } else {
-                let when = match (at, event) {
-                    (Some(t), None) => MilestoneAt::Time(parse_user_time(&t)?),
-                    (None, Some(id)) => MilestoneAt::Event(id),
-                    _ => anyhow::bail!("give the milestone's time, or --event ID, or --clear"),
-                };
-                let m = edit::set_milestone(&mut c, &actor, kind, when, &note)?;
-                done(
-                    json,
-                    serde_json::to_value(&m)?,
-                    &format!(
-                        "{kind} set to {}{}",
-                        m.at,
-                        m.event_id
-                            .map_or(String::new(), |e| format!(" from event {e}"))
-                    ),
+                actor.change(
+                    &case,
+                    |c, who| {
+                        let when = match (at, event) {
+                            (Some(t), None) => MilestoneAt::Time(parse_user_time(&t)?),
+                            (None, Some(id)) => MilestoneAt::Event(id),
+                            _ => anyhow::bail!(
+                                "give the milestone's time, or --event ID, or --clear"
+                            ),
+                        };
+                        Ok(edit::set_milestone(c, who, kind, when, &note)?)
+                    },
+                    |m| {
+                        let text = format!(
+                            "{kind} set to {}{}",
+                            m.at,
+                            m.event_id
+                                .map_or(String::new(), |e| format!(" from event {e}"))
+                        );
+                        Ok((value(&m)?, text))
+                    },
                 )?;
             }
         }
         IncidentCommand::Action { case, what } => match what {
             ActionWhat::Add { fields, actor } => {
                 let input = action_input(None, fields)?;
-                let id = edit::add_action(&mut open(&case)?, &actor.name(), &input)?;
-                added(actor.json, "action", id)?;
+                actor.add(&case, "action", |c, who| {
+                    Ok(edit::add_action(c, who, &input)?)
+                })?;
             }
-            ActionWhat::Set { id, fields, actor } => {
-                let mut c = open(&case)?;
-                let record = c.incident_record()?;
-                let base = record
-                    .actions
-                    .iter()
-                    .find(|a| a.id == id)
-                    .ok_or_else(|| anyhow::anyhow!("the case has no action #{id}"))?;
-                let input = action_input(Some(base), fields)?;
-                edit::update_action(&mut c, &actor.name(), id, &input)?;
-                done(
-                    actor.json,
-                    json!({ "id": id }),
-                    &format!("updated action #{id}"),
-                )?;
-            }
+            ActionWhat::Set { id, fields, actor } => actor.change(
+                &case,
+                |c, who| {
+                    let record = c.incident_record()?;
+                    let base = record
+                        .actions
+                        .iter()
+                        .find(|a| a.id == id)
+                        .ok_or_else(|| anyhow::anyhow!("the case has no action #{id}"))?;
+                    let input = action_input(Some(base), fields)?;
+                    Ok(edit::update_action(c, who, id, &input)?)
+                },
+                |()| Ok((json!({ "id": id }), format!("updated action #{id}"))),
+            )?,
             ActionWhat::Approve {
                 id,
                 approver,
@@ -815,28 +873,23 @@ pub fn run(cmd: IncidentCommand) -> anyhow::Result<ExitCode> {
                     Some(t) => parse_user_time(&t)?,
                     None => now_micros(),
                 };
-                let aid = edit::approve_action(
-                    &mut open(&case)?,
-                    &actor.name(),
-                    id,
-                    &approver,
-                    role,
-                    at,
-                    &note,
-                )?;
-                done(
-                    actor.json,
-                    json!({ "action_id": id, "approval_id": aid }),
-                    &format!("action #{id} approved by {}", visible(&approver)),
+                actor.change(
+                    &case,
+                    |c, who| {
+                        Ok(edit::approve_action(
+                            c, who, id, &approver, role, at, &note,
+                        )?)
+                    },
+                    |aid| {
+                        Ok((
+                            json!({ "action_id": id, "approval_id": aid }),
+                            format!("action #{id} approved by {}", visible(&approver)),
+                        ))
+                    },
                 )?;
             }
             ActionWhat::List { json } => {
-                let r = record_of(&case)?;
-                if json {
-                    print_json(&serde_json::to_value(&r.actions)?)?;
-                } else {
-                    print_actions(&r);
-                }
+                show(&case, json, |r| value(&r.actions), print_actions)?;
             }
         },
         IncidentCommand::Followup { case, what } => match what {
@@ -854,26 +907,21 @@ pub fn run(cmd: IncidentCommand) -> anyhow::Result<ExitCode> {
                     lesson: None,
                 };
                 apply_follow_up(&mut input, fields)?;
-                let id = edit::add_follow_up(&mut open(&case)?, &actor.name(), &input)?;
-                added(actor.json, "follow-up item", id)?;
-            }
-            FollowupWhat::Set { id, fields, actor } => {
-                let f = edit::update_follow_up(&mut open(&case)?, &actor.name(), id, |input| {
-                    apply_follow_up(input, fields)
+                actor.add(&case, "follow-up item", |c, who| {
+                    Ok(edit::add_follow_up(c, who, &input)?)
                 })?;
-                done(
-                    actor.json,
-                    serde_json::to_value(&f)?,
-                    &format!("updated follow-up item #{id}"),
-                )?;
             }
+            FollowupWhat::Set { id, fields, actor } => actor.change(
+                &case,
+                |c, who| {
+                    Ok(edit::update_follow_up(c, who, id, |input| {
+                        apply_follow_up(input, fields)
+                    })?)
+                },
+                |f| Ok((value(&f)?, format!("updated follow-up item #{id}"))),
+            )?,
             FollowupWhat::List { json } => {
-                let r = record_of(&case)?;
-                if json {
-                    print_json(&serde_json::to_value(&r.follow_ups)?)?;
-                } else {
-                    print_follow_ups(&r);
-                }
+                show(&case, json, |r| value(&r.follow_ups), print_follow_ups)?;
             }
         },
         IncidentCommand::Lessons { case, what } => match what {
@@ -881,25 +929,29 @@ pub fn run(cmd: IncidentCommand) -> anyhow::Result<ExitCode> {
                 topic,
                 answer,
                 actor,
-            } => {
-                edit::set_lesson(&mut open(&case)?, &actor.name(), topic, &answer)?;
-                done(
-                    actor.json,
-                    json!({ "topic": topic, "answer": answer }),
-                    &format!("{topic} set"),
-                )?;
-            }
-            LessonsWhat::Show { json } => {
-                let r = record_of(&case)?;
-                let all: Vec<_> = LessonTopic::ALL
-                    .iter()
-                    .map(
-                        |t| json!({ "topic": t, "question": t.question(), "answer": r.lesson(*t) }),
-                    )
-                    .collect();
-                if json {
-                    print_json(&json!(all))?;
-                } else {
+            } => actor.change(
+                &case,
+                |c, who| Ok(edit::set_lesson(c, who, topic, &answer)?),
+                |()| {
+                    Ok((
+                        json!({ "topic": topic, "answer": answer }),
+                        format!("{topic} set"),
+                    ))
+                },
+            )?,
+            LessonsWhat::Show { json } => show(
+                &case,
+                json,
+                |r| {
+                    let all: Vec<_> = LessonTopic::ALL
+                        .iter()
+                        .map(|t| {
+                            json!({ "topic": t, "question": t.question(), "answer": r.lesson(*t) })
+                        })
+                        .collect();
+                    Ok(json!(all))
+                },
+                |r| {
                     for t in LessonTopic::ALL {
                         println!(
                             "{}\n  {}",
@@ -907,8 +959,8 @@ pub fn run(cmd: IncidentCommand) -> anyhow::Result<ExitCode> {
                             visible(r.lesson(*t).unwrap_or("—"))
                         );
                     }
-                }
-            }
+                },
+            )?,
         },
         IncidentCommand::Metrics {
             case,
@@ -918,7 +970,7 @@ pub fn run(cmd: IncidentCommand) -> anyhow::Result<ExitCode> {
             if let Some(dir) = library {
                 let lib = library_metrics(&dir)?;
                 if json {
-                    print_json(&serde_json::to_value(&lib)?)?;
+                    print_json(&value(&lib)?)?;
                 } else {
                     println!("{} cases", lib.cases.len());
                     for (k, n) in &lib.by_category {
@@ -938,17 +990,20 @@ pub fn run(cmd: IncidentCommand) -> anyhow::Result<ExitCode> {
                     }
                 }
             } else if let Some(case) = case {
-                let m = metrics(&record_of(&case)?);
-                if json {
-                    print_json(&serde_json::to_value(&m)?)?;
-                } else {
-                    for x in &m.metrics {
-                        println!("{:<20} {:<12} ({} -> {})", x.label, x.text, x.from, x.to);
-                    }
-                    for w in &m.warnings {
-                        println!("warning: {w}");
-                    }
-                }
+                show(
+                    &case,
+                    json,
+                    |r| value(&metrics(r)),
+                    |r| {
+                        let m = metrics(r);
+                        for x in &m.metrics {
+                            println!("{:<20} {:<12} ({} -> {})", x.label, x.text, x.from, x.to);
+                        }
+                        for w in &m.warnings {
+                            println!("warning: {w}");
+                        }
+                    },
+                )?;
             }
         }
         IncidentCommand::Deadlines {
@@ -996,19 +1051,15 @@ pub fn run(cmd: IncidentCommand) -> anyhow::Result<ExitCode> {
                     text,
                     late_reason,
                 };
-                let id = edit::record_notification(
-                    &mut open(&case)?,
-                    &actor.name(),
-                    &input,
-                    &rules.load()?,
-                )?;
-                added(actor.json, "notification", id)?;
+                actor.add(&case, "notification", |c, who| {
+                    Ok(edit::record_notification(c, who, &input, &rules.load()?)?)
+                })?;
             }
-            NotifyWhat::List { json } => {
-                let r = record_of(&case)?;
-                if json {
-                    print_json(&serde_json::to_value(&r.notifications)?)?;
-                } else {
+            NotifyWhat::List { json } => show(
+                &case,
+                json,
+                |r| value(&r.notifications),
+                |r| {
                     for n in &r.notifications {
                         println!(
                             "#{} {} {} to {} via {}",
@@ -1019,8 +1070,8 @@ pub fn run(cmd: IncidentCommand) -> anyhow::Result<ExitCode> {
                             visible(opt(&n.channel))
                         );
                     }
-                }
-            }
+                },
+            )?,
         },
         IncidentCommand::Rules { rules, json } => {
             let set = rules.load()?;
@@ -1038,14 +1089,7 @@ pub fn run(cmd: IncidentCommand) -> anyhow::Result<ExitCode> {
 
 fn incident(case: &Path, what: IncidentWhat) -> anyhow::Result<()> {
     match what {
-        IncidentWhat::Show { json } => {
-            let r = record_of(case)?;
-            if json {
-                print_json(&serde_json::to_value(&r)?)?;
-            } else {
-                print_record(&r);
-            }
-        }
+        IncidentWhat::Show { json } => show(case, json, value, print_record),
         IncidentWhat::Set {
             title,
             summary,
@@ -1062,62 +1106,73 @@ fn incident(case: &Path, what: IncidentWhat) -> anyhow::Result<()> {
             actor,
         } => {
             let retain_until = retain_until.as_deref().map(time_or_none).transpose()?;
-            let d = edit::update_details(&mut open(case)?, &actor.name(), |d| {
-                if let Some(v) = title {
-                    d.title = v;
-                }
-                if let Some(v) = summary {
-                    d.summary = v;
-                }
-                if let Some(v) = category {
-                    d.category = v;
-                }
-                if let Some(v) = severity {
-                    d.severity = v;
-                }
-                if let Some(v) = status {
-                    d.status = v;
-                }
-                if let Some(v) = phase {
-                    d.phase = v;
-                }
-                if let Some(v) = functional_impact {
-                    d.impact.functional = Some(v);
-                }
-                if let Some(v) = information_impact {
-                    d.impact.information = Some(v);
-                }
-                if let Some(v) = recoverability {
-                    d.impact.recoverability = Some(v);
-                }
-                if let Some(v) = retain_until {
-                    d.retain_until = v;
-                }
-                if let Some(v) = legal_hold {
-                    d.legal_hold = v;
-                }
-                if let Some(v) = legal_hold_reason {
-                    d.legal_hold_reason = v;
-                }
-                Ok(())
-            })?;
-            done(actor.json, serde_json::to_value(&d)?, "details saved")?;
+            actor.change(
+                case,
+                |c, who| {
+                    Ok(edit::update_details(c, who, |d| {
+                        if let Some(v) = title {
+                            d.title = v;
+                        }
+                        if let Some(v) = summary {
+                            d.summary = v;
+                        }
+                        if let Some(v) = category {
+                            d.category = v;
+                        }
+                        if let Some(v) = severity {
+                            d.severity = v;
+                        }
+                        if let Some(v) = status {
+                            d.status = v;
+                        }
+                        if let Some(v) = phase {
+                            d.phase = v;
+                        }
+                        if let Some(v) = functional_impact {
+                            d.impact.functional = Some(v);
+                        }
+                        if let Some(v) = information_impact {
+                            d.impact.information = Some(v);
+                        }
+                        if let Some(v) = recoverability {
+                            d.impact.recoverability = Some(v);
+                        }
+                        if let Some(v) = retain_until {
+                            d.retain_until = v;
+                        }
+                        if let Some(v) = legal_hold {
+                            d.legal_hold = v;
+                        }
+                        if let Some(v) = legal_hold_reason {
+                            d.legal_hold_reason = v;
+                        }
+                        Ok(())
+                    })?)
+                },
+                |d| Ok((value(&d)?, "details saved".into())),
+            )
         }
         IncidentWhat::Regimes {
             regimes,
             rules,
             actor,
         } => {
-            let chosen = if regimes.is_empty() {
-                record_of(case)?.regimes
-            } else {
-                edit::set_regimes(&mut open(case)?, &actor.name(), &regimes, &rules.load()?)?
+            let report = |chosen: Vec<String>| {
+                Ok((
+                    json!({ "regimes": chosen }),
+                    format!("regimes: {}", chosen.join(", ")),
+                ))
             };
-            done(
-                actor.json,
-                json!({ "regimes": chosen }),
-                &format!("regimes: {}", chosen.join(", ")),
-            )?;
+            if regimes.is_empty() {
+                let (v, text) = report(record_of(case)?.regimes)?;
+                done(actor.json, v, &text)
+            } else {
+                actor.change(
+                    case,
+                    |c, who| Ok(edit::set_regimes(c, who, &regimes, &rules.load()?)?),
+                    report,
+                )
+            }
         }
         IncidentWhat::Person { what } => match what {
             PersonWhat::Add {
@@ -1127,22 +1182,18 @@ fn incident(case: &Path, what: IncidentWhat) -> anyhow::Result<()> {
                 phone,
                 notes,
                 actor,
-            } => {
-                let p = Person {
+            } => actor.add_item(
+                case,
+                Person {
                     id: 0,
                     name,
                     role,
                     email,
                     phone,
                     notes,
-                };
-                added(
-                    actor.json,
-                    "person",
-                    edit::add_person(&mut open(case)?, &actor.name(), &p)?,
-                )?;
-            }
-            PersonWhat::Remove { id, actor } => remove(case, ItemList::Person, id, &actor)?,
+                },
+            ),
+            PersonWhat::Remove { id, actor } => actor.remove(case, ItemList::Person, id),
         },
         IncidentWhat::Asset { what } => match what {
             AssetWhat::Add {
@@ -1150,20 +1201,16 @@ fn incident(case: &Path, what: IncidentWhat) -> anyhow::Result<()> {
                 kind,
                 notes,
                 actor,
-            } => {
-                let a = Asset {
+            } => actor.add_item(
+                case,
+                Asset {
                     id: 0,
                     name,
                     kind,
                     notes,
-                };
-                added(
-                    actor.json,
-                    "asset",
-                    edit::add_asset(&mut open(case)?, &actor.name(), &a)?,
-                )?;
-            }
-            AssetWhat::Remove { id, actor } => remove(case, ItemList::Asset, id, &actor)?,
+                },
+            ),
+            AssetWhat::Remove { id, actor } => actor.remove(case, ItemList::Asset, id),
         },
         IncidentWhat::Party { what } => match what {
             PartyWhat::Add {
@@ -1173,22 +1220,18 @@ fn incident(case: &Path, what: IncidentWhat) -> anyhow::Result<()> {
                 records,
                 notes,
                 actor,
-            } => {
-                let p = AffectedParty {
+            } => actor.add_item(
+                case,
+                AffectedParty {
                     id: 0,
                     kind,
                     name,
                     people_affected: people,
                     records_affected: records,
                     notes,
-                };
-                added(
-                    actor.json,
-                    "affected party",
-                    edit::add_party(&mut open(case)?, &actor.name(), &p)?,
-                )?;
-            }
-            PartyWhat::Remove { id, actor } => remove(case, ItemList::Party, id, &actor)?,
+                },
+            ),
+            PartyWhat::Remove { id, actor } => actor.remove(case, ItemList::Party, id),
         },
         IncidentWhat::Related { what } => match what {
             RelatedWhat::Add {
@@ -1196,21 +1239,16 @@ fn incident(case: &Path, what: IncidentWhat) -> anyhow::Result<()> {
                 relation,
                 notes,
                 actor,
-            } => {
-                let r = RelatedCase {
+            } => actor.add_item(
+                case,
+                RelatedCase {
                     id: 0,
                     reference,
                     relation,
                     notes,
-                };
-                added(
-                    actor.json,
-                    "related case",
-                    edit::add_related(&mut open(case)?, &actor.name(), &r)?,
-                )?;
-            }
-            RelatedWhat::Remove { id, actor } => remove(case, ItemList::Related, id, &actor)?,
+                },
+            ),
+            RelatedWhat::Remove { id, actor } => actor.remove(case, ItemList::Related, id),
         },
     }
-    Ok(())
 }

@@ -560,7 +560,7 @@ fn change_everything(case: &mut Case) -> tideline::Result<()> {
         Ok(())
     })?;
     edit::set_regimes(case, "alice", &["gdpr".into(), "sec".into()], &rules)?;
-    edit::add_person(
+    edit::add_item(
         case,
         "alice",
         &Person {
@@ -572,7 +572,7 @@ fn change_everything(case: &mut Case) -> tideline::Result<()> {
             notes: String::new(),
         },
     )?;
-    edit::add_asset(
+    edit::add_item(
         case,
         "alice",
         &Asset {
@@ -582,7 +582,7 @@ fn change_everything(case: &mut Case) -> tideline::Result<()> {
             notes: String::new(),
         },
     )?;
-    edit::add_party(
+    edit::add_item(
         case,
         "alice",
         &AffectedParty {
@@ -594,7 +594,7 @@ fn change_everything(case: &mut Case) -> tideline::Result<()> {
             notes: String::new(),
         },
     )?;
-    edit::add_related(
+    edit::add_item(
         case,
         "alice",
         &RelatedCase {
@@ -822,6 +822,155 @@ fn bad_input_is_refused_with_the_allowed_values_or_the_missing_thing() {
 }
 
 #[test]
+fn each_list_adds_reads_back_removes_and_audits_its_own_fields() {
+    let dir = Dir::new();
+    let (path, mut case) = case_with_events(&dir, "c.tideline");
+    let person = Person {
+        id: 99,
+        name: "Erin".into(),
+        role: Role::Legal,
+        email: "erin@example.com".into(),
+        phone: "+49 30 1".into(),
+        notes: "on call".into(),
+    };
+    let asset = |name: &str| Asset {
+        id: 0,
+        name: name.into(),
+        kind: "host".into(),
+        notes: "DMZ".into(),
+    };
+    let party = AffectedParty {
+        id: 0,
+        kind: PartyKind::Tenant,
+        name: "Acme".into(),
+        people_affected: Some(0),
+        records_affected: None,
+        notes: String::new(),
+    };
+    let related = RelatedCase {
+        id: 0,
+        reference: "INC-7".into(),
+        relation: "same actor".into(),
+        notes: "n".into(),
+    };
+    // The id given is ignored: each list numbers its own items from 1.
+    assert_eq!(edit::add_item(&mut case, "a", &person).unwrap(), 1);
+    assert_eq!(edit::add_item(&mut case, "a", &asset("web-01")).unwrap(), 1);
+    assert_eq!(edit::add_item(&mut case, "a", &asset("db-01")).unwrap(), 2);
+    assert_eq!(edit::add_item(&mut case, "a", &party).unwrap(), 1);
+    assert_eq!(edit::add_item(&mut case, "a", &related).unwrap(), 1);
+    edit::remove_item(&mut case, "a", "asset".parse().unwrap(), 1).unwrap();
+
+    let r = Case::open_read_only(&path)
+        .unwrap()
+        .incident_record()
+        .unwrap();
+    assert_eq!(r.people, [Person { id: 1, ..person }]);
+    assert_eq!(
+        r.assets,
+        [Asset {
+            id: 2,
+            ..asset("db-01")
+        }]
+    );
+    assert_eq!(r.affected, [AffectedParty { id: 1, ..party }]);
+    assert_eq!(r.related, [RelatedCase { id: 1, ..related }]);
+
+    let log = case.audit_log().unwrap();
+    let entries: Vec<(&str, serde_json::Value)> = log[2..]
+        .iter()
+        .map(|e| (e.action.as_str(), serde_json::from_str(&e.details).unwrap()))
+        .collect();
+    assert_eq!(
+        entries,
+        [
+            (
+                "person added",
+                serde_json::json!({ "id": 1, "name": "Erin", "role": "legal",
+                                    "email": "erin@example.com", "phone": "+49 30 1" })
+            ),
+            (
+                "asset added",
+                serde_json::json!({ "id": 1, "name": "web-01", "kind": "host" })
+            ),
+            (
+                "asset added",
+                serde_json::json!({ "id": 2, "name": "db-01", "kind": "host" })
+            ),
+            (
+                "affected party added",
+                serde_json::json!({ "id": 1, "kind": "tenant", "name": "Acme",
+                                    "people_affected": 0, "records_affected": null })
+            ),
+            (
+                "related case added",
+                serde_json::json!({ "id": 1, "reference": "INC-7", "relation": "same actor" })
+            ),
+            ("asset removed", serde_json::json!({ "id": 1 })),
+        ]
+    );
+
+    // Each list refuses what it must, and nothing of it reaches the log.
+    let refused = [
+        edit::add_item(
+            &mut case,
+            "a",
+            &Person {
+                name: " ".into(),
+                ..r.people[0].clone()
+            },
+        ),
+        edit::add_item(&mut case, "a", &asset("")),
+        edit::add_item(
+            &mut case,
+            "a",
+            &AffectedParty {
+                records_affected: Some(-1),
+                ..r.affected[0].clone()
+            },
+        ),
+        edit::add_item(
+            &mut case,
+            "a",
+            &RelatedCase {
+                reference: String::new(),
+                ..r.related[0].clone()
+            },
+        ),
+        edit::remove_item(&mut case, "a", ItemList::Asset, 1).map(|()| 0),
+    ];
+    let messages: Vec<String> = refused
+        .into_iter()
+        .map(|x| x.unwrap_err().to_string())
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "invalid argument: a person's name must not be empty",
+            "invalid argument: an asset's name must not be empty",
+            "invalid argument: records affected must not be negative",
+            "invalid argument: a related case's reference must not be empty",
+            "invalid argument: the case has no asset #1",
+        ]
+    );
+    assert_eq!(case.audit_log().unwrap().len(), log.len());
+
+    // The desktop app names the lists by key.
+    for list in [
+        ItemList::Person,
+        ItemList::Asset,
+        ItemList::Party,
+        ItemList::Related,
+    ] {
+        assert_eq!(list.key().parse::<ItemList>().unwrap(), list);
+    }
+    assert_eq!(
+        "people".parse::<ItemList>().unwrap_err().to_string(),
+        "invalid argument: unknown list 'people'; allowed: person, asset, party, related"
+    );
+}
+
+#[test]
 fn a_sealed_case_refuses_every_kind_of_change_and_verifies_its_record() {
     let dir = Dir::new();
     let (path, mut case) = case_with_events(&dir, "c.tideline");
@@ -845,7 +994,7 @@ fn a_sealed_case_refuses_every_kind_of_change_and_verifies_its_record() {
         ),
         (
             "person",
-            edit::add_person(
+            edit::add_item(
                 c,
                 "m",
                 &Person {
@@ -861,7 +1010,7 @@ fn a_sealed_case_refuses_every_kind_of_change_and_verifies_its_record() {
         ),
         (
             "asset",
-            edit::add_asset(
+            edit::add_item(
                 c,
                 "m",
                 &Asset {
@@ -875,7 +1024,7 @@ fn a_sealed_case_refuses_every_kind_of_change_and_verifies_its_record() {
         ),
         (
             "party",
-            edit::add_party(
+            edit::add_item(
                 c,
                 "m",
                 &AffectedParty {
@@ -891,7 +1040,7 @@ fn a_sealed_case_refuses_every_kind_of_change_and_verifies_its_record() {
         ),
         (
             "related",
-            edit::add_related(
+            edit::add_item(
                 c,
                 "m",
                 &RelatedCase {

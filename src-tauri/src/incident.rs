@@ -242,6 +242,7 @@ pub async fn incident_approve_action(
     id: i64,
     approver: String,
     role: Option<String>,
+    at: Option<String>,
     note: Option<String>,
 ) -> Reply<i64> {
     with_case(&state, |open| {
@@ -249,13 +250,18 @@ pub async fn incident_approve_action(
             .filter(|r| !r.is_empty())
             .map(|r| r.parse())
             .transpose()?;
+        // When it was approved: as typed, else now.
+        let at = match at.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            Some(t) => parse_user_time(t)?,
+            None => now_micros(),
+        };
         edit::approve_action(
             &mut open.case,
             &actor(),
             id,
             &approver,
             role,
-            now_micros(),
+            at,
             note.as_deref().unwrap_or(""),
         )
     })
@@ -310,33 +316,33 @@ pub async fn incident_record_notification(
 
 #[tauri::command]
 pub async fn incident_add_person(state: State<'_, AppState>, person: Person) -> Reply<i64> {
-    with_case(&state, |open| {
-        edit::add_person(&mut open.case, &actor(), &person)
-    })
+    add(&state, &person)
+}
+
+#[tauri::command]
+pub async fn incident_add_asset(state: State<'_, AppState>, asset: Asset) -> Reply<i64> {
+    add(&state, &asset)
 }
 
 #[tauri::command]
 pub async fn incident_add_party(state: State<'_, AppState>, party: AffectedParty) -> Reply<i64> {
-    with_case(&state, |open| {
-        edit::add_party(&mut open.case, &actor(), &party)
-    })
+    add(&state, &party)
 }
 
-/// Removes a person (`person`) or affected party (`party`).
+#[tauri::command]
+pub async fn incident_add_related(state: State<'_, AppState>, related: RelatedCase) -> Reply<i64> {
+    add(&state, &related)
+}
+
+fn add<T: edit::NewItem>(state: &AppState, item: &T) -> Reply<i64> {
+    with_case(state, |open| edit::add_item(&mut open.case, &actor(), item))
+}
+
+/// Removes a person (`person`), asset (`asset`), affected party (`party`) or related case
+/// (`related`).
 #[tauri::command]
 pub async fn incident_remove_item(state: State<'_, AppState>, list: String, id: i64) -> Reply<()> {
-    let list = match list.as_str() {
-        "person" => ItemList::Person,
-        "party" => ItemList::Party,
-        "asset" => ItemList::Asset,
-        "related" => ItemList::Related,
-        other => {
-            return Err(tideline::Error::Invalid(format!(
-                "unknown list '{other}'; allowed: person, party, asset, related"
-            ))
-            .into())
-        }
-    };
+    let list: ItemList = list.parse()?;
     with_case(&state, |open| {
         edit::remove_item(&mut open.case, &actor(), list, id)
     })

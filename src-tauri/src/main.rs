@@ -42,6 +42,8 @@ fn main() {
             incident::incident_record_notification,
             incident::incident_add_person,
             incident::incident_add_party,
+            incident::incident_add_asset,
+            incident::incident_add_related,
             incident::incident_remove_item,
             ioc::ioc_import,
             ioc::ioc_list,

@@ -9,7 +9,7 @@ use super::deadlines::RuleSet;
 use super::*;
 use crate::archive::audit;
 use crate::error::{Error, Result};
-use crate::store::{Case, ItemList, Tx};
+use crate::store::{Case, ItemList, ListItem, Tx};
 use crate::time::{now_micros, Micros};
 
 fn log(tx: &Tx<'_>, actor: &str, action: &str, details: serde_json::Value) -> Result<()> {
@@ -87,70 +87,73 @@ pub fn set_regimes(
     Ok(chosen)
 }
 
-/// Adds a person of the response (the `id` given is ignored); returns the new id.
-pub fn add_person(case: &mut Case, actor: &str, p: &Person) -> Result<i64> {
-    non_empty("a person's name", &p.name)?;
-    case.write(|tx| {
-        let id = tx.insert_person(p)?;
-        log(
-            tx,
-            actor,
-            "person added",
-            json!({ "id": id, "name": p.name, "role": p.role, "email": p.email, "phone": p.phone }),
-        )?;
-        Ok(id)
-    })
+/// A person, asset, affected party or related case as added by [`add_item`]: what must hold
+/// before it is written and what its audit entry says.
+pub trait NewItem: ListItem {
+    /// Refuses an item that must not be written.
+    fn check(&self) -> Result<()>;
+    /// The audit entry's details for the item written with `id`.
+    fn audit(&self, id: i64) -> serde_json::Value;
 }
 
-/// Adds an affected asset; returns its id.
-pub fn add_asset(case: &mut Case, actor: &str, a: &Asset) -> Result<i64> {
-    non_empty("an asset's name", &a.name)?;
-    case.write(|tx| {
-        let id = tx.insert_asset(a)?;
-        log(
-            tx,
-            actor,
-            "asset added",
-            json!({ "id": id, "name": a.name, "kind": a.kind }),
-        )?;
-        Ok(id)
-    })
-}
-
-/// Adds an affected tenant or customer; returns its id.
-pub fn add_party(case: &mut Case, actor: &str, p: &AffectedParty) -> Result<i64> {
-    non_empty("an affected party's name", &p.name)?;
-    for (what, n) in [
-        ("people affected", p.people_affected),
-        ("records affected", p.records_affected),
-    ] {
-        if n.is_some_and(|n| n < 0) {
-            return Err(Error::Invalid(format!("{what} must not be negative")));
-        }
+impl NewItem for Person {
+    fn check(&self) -> Result<()> {
+        non_empty("a person's name", &self.name)
     }
-    case.write(|tx| {
-        let id = tx.insert_party(p)?;
-        log(
-            tx,
-            actor,
-            "affected party added",
-            json!({ "id": id, "kind": p.kind, "name": p.name,
-                    "people_affected": p.people_affected, "records_affected": p.records_affected }),
-        )?;
-        Ok(id)
-    })
+    fn audit(&self, id: i64) -> serde_json::Value {
+        json!({ "id": id, "name": self.name, "role": self.role, "email": self.email,
+                "phone": self.phone })
+    }
 }
 
-/// Adds a related case; returns its id.
-pub fn add_related(case: &mut Case, actor: &str, r: &RelatedCase) -> Result<i64> {
-    non_empty("a related case's reference", &r.reference)?;
+impl NewItem for Asset {
+    fn check(&self) -> Result<()> {
+        non_empty("an asset's name", &self.name)
+    }
+    fn audit(&self, id: i64) -> serde_json::Value {
+        json!({ "id": id, "name": self.name, "kind": self.kind })
+    }
+}
+
+impl NewItem for AffectedParty {
+    fn check(&self) -> Result<()> {
+        non_empty("an affected party's name", &self.name)?;
+        for (what, n) in [
+            ("people affected", self.people_affected),
+            ("records affected", self.records_affected),
+        ] {
+            if n.is_some_and(|n| n < 0) {
+                return Err(Error::Invalid(format!("{what} must not be negative")));
+            }
+        }
+        Ok(())
+    }
+    fn audit(&self, id: i64) -> serde_json::Value {
+        json!({ "id": id, "kind": self.kind, "name": self.name,
+                "people_affected": self.people_affected, "records_affected": self.records_affected })
+    }
+}
+
+impl NewItem for RelatedCase {
+    fn check(&self) -> Result<()> {
+        non_empty("a related case's reference", &self.reference)
+    }
+    fn audit(&self, id: i64) -> serde_json::Value {
+        json!({ "id": id, "reference": self.reference, "relation": self.relation })
+    }
+}
+
+/// Adds a person of the response, an affected asset, an affected tenant or customer, or a
+/// related case (the `id` given is ignored); returns the new id.
+pub fn add_item<T: NewItem>(case: &mut Case, actor: &str, item: &T) -> Result<i64> {
+    item.check()?;
     case.write(|tx| {
-        let id = tx.insert_related(r)?;
+        let id = tx.insert_item(item)?;
         log(
             tx,
             actor,
-            "related case added",
-            json!({ "id": id, "reference": r.reference, "relation": r.relation }),
+            &format!("{} added", T::LIST.noun()),
+            item.audit(id),
         )?;
         Ok(id)
     })
@@ -266,68 +269,62 @@ fn check_links(tx: &Tx<'_>, a: &ActionInput) -> Result<()> {
     Ok(())
 }
 
+impl ActionInput {
+    /// The action these fields make, with what the input does not carry.
+    fn action(&self, id: i64, approvals: Vec<Approval>, by: &str, at: UtcTime) -> Action {
+        Action {
+            id,
+            what: self.what.clone(),
+            kind: self.kind,
+            stage: self.stage,
+            status: self.status,
+            owner: self.owner.clone(),
+            at: self.at,
+            event_ids: self.event_ids.clone(),
+            evidence_ids: self.evidence_ids.clone(),
+            notes: self.notes.clone(),
+            approvals,
+            created_by: by.to_string(),
+            created_at: at,
+        }
+    }
+
+    fn audit(&self, id: i64) -> serde_json::Value {
+        json!({ "id": id, "what": self.what, "kind": self.kind, "stage": self.stage,
+                "status": self.status, "owner": self.owner, "at": self.at,
+                "event_ids": self.event_ids, "evidence_ids": self.evidence_ids })
+    }
+}
+
+/// The item of `items` with `id`, or the error naming the `noun` that is missing.
+fn by_id<T>(items: Vec<T>, id: i64, noun: &str, id_of: impl Fn(&T) -> i64) -> Result<T> {
+    items
+        .into_iter()
+        .find(|x| id_of(x) == id)
+        .ok_or_else(|| Error::Invalid(format!("the case has no {noun} #{id}")))
+}
+
 /// Adds an action to the log; returns its id.
 pub fn add_action(case: &mut Case, actor: &str, a: &ActionInput) -> Result<i64> {
-    let now = now_micros();
+    let now = UtcTime(now_micros());
     case.write(|tx| {
         check_links(tx, a)?;
-        let id = tx.insert_action(&Action {
-            id: 0,
-            what: a.what.clone(),
-            kind: a.kind,
-            stage: a.stage,
-            status: a.status,
-            owner: a.owner.clone(),
-            at: a.at,
-            event_ids: a.event_ids.clone(),
-            evidence_ids: a.evidence_ids.clone(),
-            notes: a.notes.clone(),
-            approvals: Vec::new(),
-            created_by: actor.to_string(),
-            created_at: UtcTime(now),
-        })?;
-        log(
-            tx,
-            actor,
-            "action added",
-            json!({ "id": id, "what": a.what, "kind": a.kind, "stage": a.stage,
-                    "status": a.status, "owner": a.owner, "at": a.at,
-                    "event_ids": a.event_ids, "evidence_ids": a.evidence_ids }),
-        )?;
+        let id = tx.insert_action(&a.action(0, Vec::new(), actor, now))?;
+        log(tx, actor, "action added", a.audit(id))?;
         Ok(id)
     })
 }
 
 /// Replaces an action's fields (its approvals stay).
 pub fn update_action(case: &mut Case, actor: &str, id: i64, a: &ActionInput) -> Result<()> {
-    let current = case
-        .incident_record()?
-        .actions
-        .into_iter()
-        .find(|x| x.id == id)
-        .ok_or_else(|| Error::Invalid(format!("the case has no action #{id}")))?;
+    let current = by_id(case.incident_record()?.actions, id, "action", |x| x.id)?;
     case.write(|tx| {
         check_links(tx, a)?;
-        tx.update_action(&Action {
-            what: a.what.clone(),
-            kind: a.kind,
-            stage: a.stage,
-            status: a.status,
-            owner: a.owner.clone(),
-            at: a.at,
-            event_ids: a.event_ids.clone(),
-            evidence_ids: a.evidence_ids.clone(),
-            notes: a.notes.clone(),
-            ..current.clone()
-        })?;
-        log(
-            tx,
-            actor,
-            "action updated",
-            json!({ "id": id, "what": a.what, "kind": a.kind, "stage": a.stage,
-                    "status": a.status, "status_before": current.status, "owner": a.owner,
-                    "at": a.at, "event_ids": a.event_ids, "evidence_ids": a.evidence_ids }),
-        )
+        let approvals = current.approvals.clone();
+        tx.update_action(&a.action(id, approvals, &current.created_by, current.created_at))?;
+        let mut audit = a.audit(id);
+        audit["status_before"] = json!(current.status);
+        log(tx, actor, "action updated", audit)
     })
 }
 
@@ -384,19 +381,36 @@ pub struct FollowUpInput {
     pub lesson: Option<LessonTopic>,
 }
 
-fn follow_up_json(id: i64, f: &FollowUpInput) -> serde_json::Value {
-    json!({ "id": id, "title": f.title, "type": f.kind, "owner": f.owner,
-            "priority": f.priority, "due": f.due, "status": f.status,
-            "tracker": f.tracker, "lesson": f.lesson })
+impl FollowUpInput {
+    /// The item these fields make, with what the input does not carry.
+    fn follow_up(&self, id: i64, by: &str, created: UtcTime, updated: UtcTime) -> FollowUp {
+        FollowUp {
+            id,
+            title: self.title.clone(),
+            description: self.description.clone(),
+            kind: self.kind,
+            owner: self.owner.clone(),
+            priority: self.priority,
+            due: self.due,
+            status: self.status,
+            tracker: self.tracker.clone(),
+            lesson: self.lesson,
+            created_by: by.to_string(),
+            created_at: created,
+            updated_at: updated,
+        }
+    }
+
+    fn audit(&self, id: i64) -> serde_json::Value {
+        json!({ "id": id, "title": self.title, "type": self.kind, "owner": self.owner,
+                "priority": self.priority, "due": self.due, "status": self.status,
+                "tracker": self.tracker, "lesson": self.lesson })
+    }
 }
 
-/// Adds a follow-up item; returns its id.
-pub fn add_follow_up(case: &mut Case, actor: &str, f: &FollowUpInput) -> Result<i64> {
-    non_empty("a follow-up item's title", &f.title)?;
-    let now = UtcTime(now_micros());
-    case.write(|tx| {
-        let id = tx.insert_follow_up(&FollowUp {
-            id: 0,
+impl From<&FollowUp> for FollowUpInput {
+    fn from(f: &FollowUp) -> Self {
+        FollowUpInput {
             title: f.title.clone(),
             description: f.description.clone(),
             kind: f.kind,
@@ -406,11 +420,17 @@ pub fn add_follow_up(case: &mut Case, actor: &str, f: &FollowUpInput) -> Result<
             status: f.status,
             tracker: f.tracker.clone(),
             lesson: f.lesson,
-            created_by: actor.to_string(),
-            created_at: now,
-            updated_at: now,
-        })?;
-        log(tx, actor, "follow-up added", follow_up_json(id, f))?;
+        }
+    }
+}
+
+/// Adds a follow-up item; returns its id.
+pub fn add_follow_up(case: &mut Case, actor: &str, f: &FollowUpInput) -> Result<i64> {
+    non_empty("a follow-up item's title", &f.title)?;
+    let now = UtcTime(now_micros());
+    case.write(|tx| {
+        let id = tx.insert_follow_up(&f.follow_up(0, actor, now, now))?;
+        log(tx, actor, "follow-up added", f.audit(id))?;
         Ok(id)
     })
 }
@@ -422,41 +442,20 @@ pub fn update_follow_up(
     id: i64,
     change: impl FnOnce(&mut FollowUpInput) -> Result<()>,
 ) -> Result<FollowUp> {
-    let current = case
-        .incident_record()?
-        .follow_ups
-        .into_iter()
-        .find(|x| x.id == id)
-        .ok_or_else(|| Error::Invalid(format!("the case has no follow-up item #{id}")))?;
-    let mut input = FollowUpInput {
-        title: current.title.clone(),
-        description: current.description.clone(),
-        kind: current.kind,
-        owner: current.owner.clone(),
-        priority: current.priority,
-        due: current.due,
-        status: current.status,
-        tracker: current.tracker.clone(),
-        lesson: current.lesson,
-    };
+    let current = by_id(
+        case.incident_record()?.follow_ups,
+        id,
+        "follow-up item",
+        |x| x.id,
+    )?;
+    let mut input = FollowUpInput::from(&current);
     change(&mut input)?;
     non_empty("a follow-up item's title", &input.title)?;
-    let updated = FollowUp {
-        title: input.title.clone(),
-        description: input.description.clone(),
-        kind: input.kind,
-        owner: input.owner.clone(),
-        priority: input.priority,
-        due: input.due,
-        status: input.status,
-        tracker: input.tracker.clone(),
-        lesson: input.lesson,
-        updated_at: UtcTime(now_micros()),
-        ..current
-    };
+    let now = UtcTime(now_micros());
+    let updated = input.follow_up(id, &current.created_by, current.created_at, now);
     case.write(|tx| {
         tx.update_follow_up(&updated)?;
-        log(tx, actor, "follow-up updated", follow_up_json(id, &input))
+        log(tx, actor, "follow-up updated", input.audit(id))
     })?;
     Ok(updated)
 }

@@ -5,7 +5,7 @@
 //! ordinary rowid tables, one per kind of item. All of them are sealed. A case made before
 //! these tables existed and opened read-only reads as an empty record.
 
-use rusqlite::{params, OptionalExtension, Row};
+use rusqlite::{params, OptionalExtension, Row, ToSql};
 
 use super::{Case, Tx};
 use crate::error::{Error, Result};
@@ -162,6 +162,17 @@ impl ItemList {
         }
     }
 
+    /// The list's short name, as the desktop app names it: `person`, `asset`, `party`,
+    /// `related`.
+    pub fn key(self) -> &'static str {
+        match self {
+            ItemList::Person => "person",
+            ItemList::Asset => "asset",
+            ItemList::Party => "party",
+            ItemList::Related => "related",
+        }
+    }
+
     /// The item's name in messages and audit entries.
     pub fn noun(self) -> &'static str {
         match self {
@@ -170,6 +181,123 @@ impl ItemList {
             ItemList::Party => "affected party",
             ItemList::Related => "related case",
         }
+    }
+}
+
+/// One kind of list item of the record (person, asset, affected party, related case): its
+/// table and columns, so that one reader and one writer serve every list.
+pub trait ListItem: Sized {
+    const LIST: ItemList;
+    /// The columns after `id`, in the order of [`ListItem::values`] and of the row read.
+    const COLUMNS: &'static [&'static str];
+    /// The values of [`ListItem::COLUMNS`].
+    fn values(&self) -> Vec<&dyn ToSql>;
+    /// The item from a row of `id` then [`ListItem::COLUMNS`].
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self>;
+}
+
+impl ListItem for Person {
+    const LIST: ItemList = ItemList::Person;
+    const COLUMNS: &'static [&'static str] = &["name", "role", "email", "phone", "notes"];
+    fn values(&self) -> Vec<&dyn ToSql> {
+        vec![
+            &self.name,
+            &self.role,
+            &self.email,
+            &self.phone,
+            &self.notes,
+        ]
+    }
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Person {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            role: r.get(2)?,
+            email: r.get(3)?,
+            phone: r.get(4)?,
+            notes: r.get(5)?,
+        })
+    }
+}
+
+impl ListItem for Asset {
+    const LIST: ItemList = ItemList::Asset;
+    const COLUMNS: &'static [&'static str] = &["name", "kind", "notes"];
+    fn values(&self) -> Vec<&dyn ToSql> {
+        vec![&self.name, &self.kind, &self.notes]
+    }
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Asset {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            kind: r.get(2)?,
+            notes: r.get(3)?,
+        })
+    }
+}
+
+impl ListItem for AffectedParty {
+    const LIST: ItemList = ItemList::Party;
+    const COLUMNS: &'static [&'static str] = &[
+        "kind",
+        "name",
+        "people_affected",
+        "records_affected",
+        "notes",
+    ];
+    fn values(&self) -> Vec<&dyn ToSql> {
+        vec![
+            &self.kind,
+            &self.name,
+            &self.people_affected,
+            &self.records_affected,
+            &self.notes,
+        ]
+    }
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(AffectedParty {
+            id: r.get(0)?,
+            kind: r.get(1)?,
+            name: r.get(2)?,
+            people_affected: r.get(3)?,
+            records_affected: r.get(4)?,
+            notes: r.get(5)?,
+        })
+    }
+}
+
+impl ListItem for RelatedCase {
+    const LIST: ItemList = ItemList::Related;
+    const COLUMNS: &'static [&'static str] = &["reference", "relation", "notes"];
+    fn values(&self) -> Vec<&dyn ToSql> {
+        vec![&self.reference, &self.relation, &self.notes]
+    }
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(RelatedCase {
+            id: r.get(0)?,
+            reference: r.get(1)?,
+            relation: r.get(2)?,
+            notes: r.get(3)?,
+        })
+    }
+}
+
+impl std::str::FromStr for ItemList {
+    type Err = Error;
+
+    /// A list by its [`ItemList::key`].
+    fn from_str(s: &str) -> Result<Self> {
+        let all = [
+            ItemList::Person,
+            ItemList::Asset,
+            ItemList::Party,
+            ItemList::Related,
+        ];
+        all.into_iter().find(|l| l.key() == s).ok_or_else(|| {
+            Error::Invalid(format!(
+                "unknown list '{s}'; allowed: person, asset, party, related"
+            ))
+        })
     }
 }
 
@@ -266,55 +394,10 @@ impl Case {
         record.regimes = self.rows("SELECT regime FROM incident_regime ORDER BY regime", |r| {
             r.get(0)
         })?;
-        record.people = self.rows(
-            "SELECT id, name, role, email, phone, notes FROM incident_person ORDER BY id",
-            |r| {
-                Ok(Person {
-                    id: r.get(0)?,
-                    name: r.get(1)?,
-                    role: r.get(2)?,
-                    email: r.get(3)?,
-                    phone: r.get(4)?,
-                    notes: r.get(5)?,
-                })
-            },
-        )?;
-        record.assets = self.rows(
-            "SELECT id, name, kind, notes FROM incident_asset ORDER BY id",
-            |r| {
-                Ok(Asset {
-                    id: r.get(0)?,
-                    name: r.get(1)?,
-                    kind: r.get(2)?,
-                    notes: r.get(3)?,
-                })
-            },
-        )?;
-        record.affected = self.rows(
-            "SELECT id, kind, name, people_affected, records_affected, notes \
-             FROM incident_party ORDER BY id",
-            |r| {
-                Ok(AffectedParty {
-                    id: r.get(0)?,
-                    kind: r.get(1)?,
-                    name: r.get(2)?,
-                    people_affected: r.get(3)?,
-                    records_affected: r.get(4)?,
-                    notes: r.get(5)?,
-                })
-            },
-        )?;
-        record.related = self.rows(
-            "SELECT id, reference, relation, notes FROM incident_related ORDER BY id",
-            |r| {
-                Ok(RelatedCase {
-                    id: r.get(0)?,
-                    reference: r.get(1)?,
-                    relation: r.get(2)?,
-                    notes: r.get(3)?,
-                })
-            },
-        )?;
+        record.people = self.items()?;
+        record.assets = self.items()?;
+        record.affected = self.items()?;
+        record.related = self.items()?;
         let mut milestones = self.rows(
             "SELECT kind, at, event_id, note, set_by, set_at FROM incident_milestone",
             |r| {
@@ -438,6 +521,16 @@ impl Case {
         let rows = stmt.query_map([], f)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+
+    /// Every item of one list, in the order they were added.
+    fn items<T: ListItem>(&self) -> Result<Vec<T>> {
+        let sql = format!(
+            "SELECT id, {} FROM {} ORDER BY id",
+            T::COLUMNS.join(", "),
+            T::LIST.table()
+        );
+        self.rows(&sql, T::from_row)
+    }
 }
 
 fn not_found(what: &str, id: i64) -> Error {
@@ -489,42 +582,18 @@ impl Tx<'_> {
         Ok(())
     }
 
-    pub fn insert_person(&self, p: &Person) -> Result<i64> {
-        self.0.execute(
-            "INSERT INTO incident_person (name, role, email, phone, notes) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![p.name, p.role, p.email, p.phone, p.notes],
-        )?;
-        Ok(self.0.last_insert_rowid())
-    }
-
-    pub fn insert_asset(&self, a: &Asset) -> Result<i64> {
-        self.0.execute(
-            "INSERT INTO incident_asset (name, kind, notes) VALUES (?1, ?2, ?3)",
-            params![a.name, a.kind, a.notes],
-        )?;
-        Ok(self.0.last_insert_rowid())
-    }
-
-    pub fn insert_party(&self, p: &AffectedParty) -> Result<i64> {
-        self.0.execute(
-            "INSERT INTO incident_party (kind, name, people_affected, records_affected, notes) \
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![
-                p.kind,
-                p.name,
-                p.people_affected,
-                p.records_affected,
-                p.notes
-            ],
-        )?;
-        Ok(self.0.last_insert_rowid())
-    }
-
-    pub fn insert_related(&self, r: &RelatedCase) -> Result<i64> {
-        self.0.execute(
-            "INSERT INTO incident_related (reference, relation, notes) VALUES (?1, ?2, ?3)",
-            params![r.reference, r.relation, r.notes],
-        )?;
+    /// Adds one person, asset, affected party or related case (its `id` is ignored);
+    /// returns the new id.
+    pub fn insert_item<T: ListItem>(&self, item: &T) -> Result<i64> {
+        let marks: Vec<String> = (1..=T::COLUMNS.len()).map(|i| format!("?{i}")).collect();
+        let sql = format!(
+            "INSERT INTO {} ({}) VALUES ({})",
+            T::LIST.table(),
+            T::COLUMNS.join(", "),
+            marks.join(", ")
+        );
+        self.0
+            .execute(&sql, rusqlite::params_from_iter(item.values()))?;
         Ok(self.0.last_insert_rowid())
     }
 

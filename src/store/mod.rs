@@ -18,7 +18,7 @@ use rusqlite::{params, CachedStatement, Connection, OpenFlags, OptionalExtension
 use serde::Serialize;
 
 pub use annotations::{AnnotationColumns, ClockOffset};
-pub use incident::ItemList;
+pub use incident::{ItemList, ListItem};
 pub use ioc::{EventHit, IndicatorRow, NewIocList, SweptEvent, SWEPT_COLUMNS};
 pub use schema::{record_tables, seal_trigger_name, sealed_tables, VERSION as SCHEMA_VERSION};
 

@@ -4,10 +4,12 @@
 //! then blocks of 30) so that a stray driver from one file never answers another.
 #![allow(dead_code)]
 
+use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
@@ -140,4 +142,133 @@ pub async fn count(c: &Client, css: &str) -> usize {
 pub async fn screenshot(c: &Client, name: &str) {
     let png = c.screenshot().await.expect("screenshot");
     std::fs::write(artifacts().join(name), png).unwrap();
+}
+
+/// Lets WebKit paint what the DOM already holds before a screenshot.
+pub async fn settle() {
+    tokio::time::sleep(Duration::from_millis(400)).await;
+}
+
+/// The element `css` names (it must be there).
+pub async fn find(c: &Client, css: &str) -> Element {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+}
+
+/// Clicks the element `css` names.
+pub async fn click(c: &Client, css: &str) {
+    find(c, css)
+        .await
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click {css}: {e}"));
+}
+
+/// Scrolls an element into the middle of its scrolled panel and clicks it there (a
+/// WebDriver click is refused when the element sits under a panel's edge).
+pub async fn click_in_view(c: &Client, e: &Element) {
+    c.execute(
+        "arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();",
+        vec![serde_json::to_value(e).unwrap()],
+    )
+    .await
+    .unwrap();
+}
+
+/// Types `text` into the field `css` names, after what it holds.
+pub async fn type_into(c: &Client, css: &str, text: &str) {
+    find(c, css)
+        .await
+        .send_keys(text)
+        .await
+        .unwrap_or_else(|e| panic!("type into {css}: {e}"));
+}
+
+/// Replaces what the field `css` names holds with `text`: clears it, then types. (React
+/// reads the field's whole value on the first key typed, so the cleared text is gone there
+/// too.)
+pub async fn retype(c: &Client, css: &str, text: &str) {
+    let field = find(c, css).await;
+    field
+        .clear()
+        .await
+        .unwrap_or_else(|e| panic!("clear {css}: {e}"));
+    field
+        .send_keys(text)
+        .await
+        .unwrap_or_else(|e| panic!("type into {css}: {e}"));
+    let now = field.prop("value").await.unwrap();
+    assert_eq!(now.as_deref(), Some(text), "{css} holds what was typed");
+}
+
+/// Chooses the option of value `value` in the select `css` names.
+pub async fn select(c: &Client, css: &str, value: &str) {
+    find(c, css)
+        .await
+        .select_by_value(value)
+        .await
+        .unwrap_or_else(|e| panic!("select {value} in {css}: {e}"));
+}
+
+/// The text content of what `locator` finds (CSS or XPath).
+pub async fn text_of(c: &Client, locator: Locator<'_>) -> String {
+    c.find(locator)
+        .await
+        .unwrap()
+        .prop("textContent")
+        .await
+        .unwrap()
+        .unwrap_or_default()
+}
+
+/// One e2e session: a fresh temporary folder, tauri-driver on the test's port with its
+/// environment, and a WebDriver session on the app.
+pub struct Session {
+    pub client: Client,
+    /// The test's own temporary folder (removed by [`Session::run`]).
+    pub tmp: PathBuf,
+    name: String,
+    _driver: Driver,
+}
+
+impl Session {
+    /// Starts the app for test `name` on `port` (and `port + 1`); `env` gives the
+    /// environment from the fresh temporary folder, e.g. `TIDELINE_HOME` in it.
+    pub async fn start(
+        name: &str,
+        port: u16,
+        env: impl FnOnce(&Path) -> Vec<(&'static str, PathBuf)>,
+    ) -> Session {
+        let tmp = std::env::temp_dir().join(format!("tideline-e2e-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&tmp);
+        std::fs::create_dir_all(&tmp).unwrap();
+        let vars = env(&tmp);
+        let refs: Vec<(&str, &Path)> = vars.iter().map(|(k, v)| (*k, v.as_path())).collect();
+        let driver = start_driver(port, &refs);
+        let client = connect(port).await;
+        Session {
+            client,
+            tmp,
+            name: name.to_string(),
+            _driver: driver,
+        }
+    }
+
+    /// Runs the test's steps within `budget`; when they take longer, screenshots
+    /// `NAME-timeout.png` and fails. Closes the session and removes the folder either way.
+    pub async fn run<F: Future<Output = ()>>(
+        self,
+        budget: Duration,
+        steps: impl FnOnce(Client) -> F,
+    ) {
+        let result = tokio::time::timeout(budget, steps(self.client.clone())).await;
+        if result.is_err() {
+            screenshot(&self.client, &format!("{}-timeout.png", self.name)).await;
+        }
+        let _ = self.client.clone().close().await;
+        let _ = std::fs::remove_dir_all(&self.tmp);
+        result
+            .unwrap_or_else(|_| panic!("the {} e2e steps took longer than {budget:?}", self.name));
+    }
 }

@@ -247,8 +247,9 @@ export async function updateAction(id: number, action: ActionInput): Promise<voi
   await call<null>('incident_update_action', { id, action });
 }
 
-export function approveAction(id: number, approver: string, role: string | null, note = ''): Promise<number> {
-  return call<number>('incident_approve_action', { id, approver, role, note });
+/** Record an approval of an action; `at` as typed (UTC), empty for now. */
+export function approveAction(id: number, approver: string, role: string | null, at = '', note = ''): Promise<number> {
+  return call<number>('incident_approve_action', { id, approver, role, at, note });
 }
 
 export function addFollowUp(followUp: FollowUpInput): Promise<number> {
@@ -273,6 +274,14 @@ export function addPerson(person: Omit<Person, 'id'>): Promise<number> {
 
 export function addParty(party: Omit<AffectedParty, 'id'>): Promise<number> {
   return call<number>('incident_add_party', { party: { id: 0, ...party } });
+}
+
+export function addAsset(asset: Omit<Asset, 'id'>): Promise<number> {
+  return call<number>('incident_add_asset', { asset: { id: 0, ...asset } });
+}
+
+export function addRelated(related: Omit<RelatedCase, 'id'>): Promise<number> {
+  return call<number>('incident_add_related', { related: { id: 0, ...related } });
 }
 
 export async function removeItem(list: 'person' | 'party' | 'asset' | 'related', id: number): Promise<void> {

@@ -7,6 +7,7 @@ import type { ActionInput, IncidentRecord, Vocabulary } from '../api/incident';
 import { humanize } from '../lib/countdown';
 import { formatTs } from '../lib/format';
 import type { Change } from './IncidentDashboard';
+import { IncidentApprovals } from './IncidentApprovals';
 import { timeValue, VocabSelect } from './IncidentFields';
 
 type Props = { record: IncidentRecord; vocab: Vocabulary; readOnly: boolean; change: Change };
@@ -35,7 +36,6 @@ export function IncidentActions({ record, vocab, readOnly, change }: Props) {
   const [at, setAt] = useState('');
   const [events, setEvents] = useState('');
   const [evidence, setEvidence] = useState('');
-  const [approver, setApprover] = useState('');
   const set = <K extends keyof ActionInput>(k: K, v: ActionInput[K]) => setDraft((x) => ({ ...x, [k]: v }));
 
   const add = async (e: FormEvent) => {
@@ -51,82 +51,59 @@ export function IncidentActions({ record, vocab, readOnly, change }: Props) {
 
   return (
     <div>
-      <table id="actions-table" className="record-table">
-        <thead>
-          <tr>
-            <th>#</th>
-            <th>What</th>
-            <th>Kind / stage</th>
-            <th>Owner</th>
-            <th>When (UTC)</th>
-            <th>Links</th>
-            <th>Status</th>
-            <th>Approvals</th>
-          </tr>
-        </thead>
-        <tbody>
-          {record.actions.map((a) => (
-            <tr key={a.id}>
-              <td className="num">{a.id}</td>
-              <td>{a.what}</td>
-              <td>
-                {humanize(a.kind)}
-                {a.stage && <div className="muted small">{a.stage}</div>}
-              </td>
-              <td>{a.owner}</td>
-              <td className="mono">{formatTs(a.at)}</td>
-              <td className="small">
-                {a.event_ids.length > 0 && <div>events {a.event_ids.join(', ')}</div>}
-                {a.evidence_ids.length > 0 && <div>evidence {a.evidence_ids.join(', ')}</div>}
-              </td>
-              <td>
-                <select
-                  aria-label={`Status of action ${a.id}`}
-                  value={a.status}
-                  disabled={readOnly}
-                  onChange={(e) =>
-                    void change(() => inc.updateAction(a.id, { ...inc.actionInput(a), status: e.target.value }), `Action #${a.id}: ${e.target.value}`)
-                  }
-                >
-                  {vocab.action_statuses.map((s) => (
-                    <option key={s} value={s}>
-                      {humanize(s)}
-                    </option>
-                  ))}
-                </select>
-              </td>
-              <td className="small">
-                {a.approvals.map((p) => (
-                  <div key={p.id}>
-                    {p.approver}
-                    {p.role && ` (${humanize(p.role)})`} {formatTs(p.at)}
-                  </div>
-                ))}
-                {!readOnly && (
-                  <button
-                    type="button"
-                    className="link-button"
-                    disabled={approver.trim() === ''}
-                    title={approver.trim() === '' ? 'Type the approver’s name below first' : undefined}
-                    onClick={() =>
-                      void change(() => inc.approveAction(a.id, approver, 'executive_incident_manager'), `Action #${a.id} approved by ${approver}`)
+      {record.actions.length === 0 && <p className="muted small">No actions recorded yet.</p>}
+      {record.actions.length > 0 && (
+        <table id="actions-table" className="record-table">
+          <thead>
+            <tr>
+              <th>#</th>
+              <th>What</th>
+              <th>Kind / stage</th>
+              <th>Owner</th>
+              <th>When (UTC)</th>
+              <th>Links</th>
+              <th>Status</th>
+              <th>Approvals</th>
+            </tr>
+          </thead>
+          <tbody>
+            {record.actions.map((a) => (
+              <tr key={a.id} data-action={a.id}>
+                <td className="num">{a.id}</td>
+                <td>{a.what}</td>
+                <td>
+                  {humanize(a.kind)}
+                  {a.stage && <div className="muted small">{a.stage}</div>}
+                </td>
+                <td>{a.owner}</td>
+                <td className="mono">{formatTs(a.at)}</td>
+                <td className="small">
+                  {a.event_ids.length > 0 && <div>events {a.event_ids.join(', ')}</div>}
+                  {a.evidence_ids.length > 0 && <div>evidence {a.evidence_ids.join(', ')}</div>}
+                </td>
+                <td>
+                  <select
+                    aria-label={`Status of action ${a.id}`}
+                    value={a.status}
+                    disabled={readOnly}
+                    onChange={(e) =>
+                      void change(() => inc.updateAction(a.id, { ...inc.actionInput(a), status: e.target.value }), `Action #${a.id}: ${e.target.value}`)
                     }
                   >
-                    approve
-                  </button>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {record.actions.length > 0 && (
-        <div className="edit-row">
-          <label>
-            Approver (executive incident manager)
-            <input value={approver} disabled={readOnly} onChange={(e) => setApprover(e.target.value)} />
-          </label>
-        </div>
+                    {vocab.action_statuses.map((s) => (
+                      <option key={s} value={s}>
+                        {humanize(s)}
+                      </option>
+                    ))}
+                  </select>
+                </td>
+                <td className="small approvals-cell">
+                  <IncidentApprovals action={a} record={record} vocab={vocab} readOnly={readOnly} change={change} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       )}
       <h3>Add an action</h3>
       <form className="edit-grid" onSubmit={add}>

@@ -5,9 +5,10 @@
 
 import { useCallback, useEffect, useState } from 'react';
 import * as inc from '../api/incident';
-import type { Dashboard, Deadline, Vocabulary } from '../api/incident';
-import { countdown, humanize } from '../lib/countdown';
+import type { Dashboard, Vocabulary } from '../api/incident';
+import { humanize } from '../lib/countdown';
 import { formatCount, formatTs } from '../lib/format';
+import { IncidentDeadlines } from './IncidentDeadlines';
 import { IncidentDetailsForm } from './IncidentDetailsForm';
 import { IncidentMilestones } from './IncidentMilestones';
 import { IncidentActions } from './IncidentActions';
@@ -162,22 +163,7 @@ export function IncidentDashboard({ dataVersion, onDetailsChanged, onError, onNo
             </span>
           </h2>
           {dash.deadlines.length > 0 && (
-            <table id="deadlines" className="deadlines">
-              <thead>
-                <tr>
-                  <th>Regime</th>
-                  <th>Notification</th>
-                  <th>Due (UTC)</th>
-                  <th>Status</th>
-                  <th>Time</th>
-                </tr>
-              </thead>
-              <tbody>
-                {dash.deadlines.map((d) => (
-                  <DeadlineRow key={d.rule} d={d} nowMs={nowMs} />
-                ))}
-              </tbody>
-            </table>
+            <IncidentDeadlines deadlines={dash.deadlines} nowMs={nowMs} readOnly={sealed} change={change} />
           )}
         </section>
       </div>
@@ -245,25 +231,4 @@ function phaseLabel(phase: string): string {
     default:
       return humanize(phase);
   }
-}
-
-function DeadlineRow({ d, nowMs }: { d: Deadline; nowMs: number }) {
-  const open = d.status === 'due' || d.status === 'overdue';
-  const live = open && d.due !== null ? countdown(d.due, nowMs) : null;
-  const status = live?.overdue ? 'overdue' : d.status;
-  return (
-    <tr className={`deadline-row status-${status}`} data-rule={d.rule} title={d.note}>
-      <td>{d.regime}</td>
-      <td>
-        {d.name}
-        <div className="muted small">{d.basis || d.waiting_for}</div>
-      </td>
-      <td className="mono deadline-due">{d.asap && d.due ? `${formatTs(d.due)} (asap)` : formatTs(d.due)}</td>
-      <td>
-        <span className={`badge deadline-status status-${status}`}>{status.replace('_', ' ')}</span>
-        {d.reason_missing && <div className="warn small">reason for the delay missing</div>}
-      </td>
-      <td className="mono deadline-left">{live ? live.text : d.remaining}</td>
-    </tr>
-  );
 }

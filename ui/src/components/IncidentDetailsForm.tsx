@@ -1,13 +1,14 @@
 // Edit screen: the case details (title, summary, category, severity, status, phase, the NIST
-// impact ratings, retention and legal hold), the notification regimes that apply, the people
-// of the response with their roles, and the affected tenants and customers.
+// impact ratings, retention and legal hold), the notification regimes that apply, and the
+// record's lists (people and roles, affected assets, tenants and customers, related cases).
 
 import { useState, type FormEvent } from 'react';
 import * as inc from '../api/incident';
 import type { Details, IncidentRecord, Vocabulary } from '../api/incident';
-import { humanize } from '../lib/countdown';
 import type { Change } from './IncidentDashboard';
 import { timeInput, timeValue, VocabSelect } from './IncidentFields';
+import { parseUtcMicros } from '../lib/incidentInput';
+import { IncidentAssets, IncidentParties, IncidentPeople, IncidentRelated } from './IncidentRecordLists';
 
 type Props = {
   record: IncidentRecord;
@@ -26,9 +27,17 @@ export function IncidentDetailsForm({ record, vocab, regimesKnown, readOnly, cha
     setD((x) => ({ ...x, impact: { ...x.impact, [k]: v } }));
   const statuses = vocab.statuses.filter((s) => s !== 'sealed' || d.status === 'sealed');
 
+  const [problem, setProblem] = useState<string | null>(null);
+
   const save = (e: FormEvent) => {
     e.preventDefault();
-    void change(() => inc.updateDetails({ ...d, retain_until: timeValue(retain) }), 'Details saved', true);
+    const retainUntil = timeValue(retain);
+    if (retainUntil !== null && parseUtcMicros(retainUntil) === null) {
+      setProblem(`Retain until: “${retainUntil}” is not a date (YYYY-MM-DD, UTC)`);
+      return;
+    }
+    setProblem(null);
+    void change(() => inc.updateDetails({ ...d, retain_until: retainUntil }), 'Details saved', true);
   };
 
   return (
@@ -66,6 +75,11 @@ export function IncidentDetailsForm({ record, vocab, regimesKnown, readOnly, cha
             <input value={d.legal_hold_reason} disabled={readOnly} onChange={(e) => set('legal_hold_reason', e.target.value)} />
           </label>
         </div>
+        {problem !== null && (
+          <p id="details-problem" className="warn small" role="alert">
+            {problem}
+          </p>
+        )}
         <div className="edit-actions">
           <button type="submit" id="save-details" disabled={readOnly}>
             Save details
@@ -97,133 +111,10 @@ export function IncidentDetailsForm({ record, vocab, regimesKnown, readOnly, cha
         </button>
       </div>
 
-      <People record={record} vocab={vocab} readOnly={readOnly} change={change} />
-      <Parties record={record} readOnly={readOnly} change={change} />
+      <IncidentPeople record={record} vocab={vocab} readOnly={readOnly} change={change} />
+      <IncidentAssets record={record} readOnly={readOnly} change={change} />
+      <IncidentParties record={record} readOnly={readOnly} change={change} />
+      <IncidentRelated record={record} readOnly={readOnly} change={change} />
     </div>
-  );
-}
-
-function People({ record, vocab, readOnly, change }: Omit<Props, 'regimesKnown'>) {
-  const [name, setName] = useState('');
-  const [role, setRole] = useState(vocab.roles[0] ?? '');
-  const [email, setEmail] = useState('');
-  const [phone, setPhone] = useState('');
-  const add = async (e: FormEvent) => {
-    e.preventDefault();
-    if (await change(() => inc.addPerson({ name, role, email, phone, notes: '' }), `Added ${name}`)) {
-      setName('');
-      setEmail('');
-      setPhone('');
-    }
-  };
-  return (
-    <>
-      <h3>People and roles</h3>
-      {record.people.length > 0 && (
-        <table className="record-table">
-          <tbody>
-            {record.people.map((p) => (
-              <tr key={p.id}>
-                <td>{p.name}</td>
-                <td>{humanize(p.role)}</td>
-                <td>{p.email}</td>
-                <td>{p.phone}</td>
-                <td>
-                  <button type="button" className="link-button" disabled={readOnly} onClick={() => void change(() => inc.removeItem('person', p.id), `Removed ${p.name}`)}>
-                    remove
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      <form className="edit-row" onSubmit={add}>
-        <label>
-          Name
-          <input value={name} required disabled={readOnly} onChange={(e) => setName(e.target.value)} />
-        </label>
-        <VocabSelect label="Role" value={role} options={vocab.roles} disabled={readOnly} onChange={(v) => setRole(v ?? role)} />
-        <label>
-          Email
-          <input value={email} disabled={readOnly} onChange={(e) => setEmail(e.target.value)} />
-        </label>
-        <label>
-          Phone
-          <input value={phone} disabled={readOnly} onChange={(e) => setPhone(e.target.value)} />
-        </label>
-        <button type="submit" disabled={readOnly || name.trim() === ''}>
-          Add person
-        </button>
-      </form>
-    </>
-  );
-}
-
-function Parties({ record, readOnly, change }: Omit<Props, 'regimesKnown' | 'vocab'>) {
-  const [kind, setKind] = useState('customer');
-  const [name, setName] = useState('');
-  const [people, setPeople] = useState('');
-  const [records, setRecords] = useState('');
-  const num = (t: string) => (t.trim() === '' ? null : Number(t));
-  const add = async (e: FormEvent) => {
-    e.preventDefault();
-    const party = { kind, name, people_affected: num(people), records_affected: num(records), notes: '' };
-    if (await change(() => inc.addParty(party), `Added ${name}`)) {
-      setName('');
-      setPeople('');
-      setRecords('');
-    }
-  };
-  return (
-    <>
-      <h3>Affected tenants and customers</h3>
-      {record.affected.length > 0 && (
-        <table className="record-table">
-          <thead>
-            <tr>
-              <th>Kind</th>
-              <th>Name</th>
-              <th className="num">People</th>
-              <th className="num">Records</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {record.affected.map((p) => (
-              <tr key={p.id}>
-                <td>{p.kind}</td>
-                <td>{p.name}</td>
-                <td className="num">{p.people_affected ?? '—'}</td>
-                <td className="num">{p.records_affected ?? '—'}</td>
-                <td>
-                  <button type="button" className="link-button" disabled={readOnly} onClick={() => void change(() => inc.removeItem('party', p.id), `Removed ${p.name}`)}>
-                    remove
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      <form className="edit-row" onSubmit={add}>
-        <VocabSelect label="Kind" value={kind} options={['customer', 'tenant']} disabled={readOnly} onChange={(v) => setKind(v ?? kind)} />
-        <label>
-          Name
-          <input value={name} required disabled={readOnly} onChange={(e) => setName(e.target.value)} />
-        </label>
-        <label>
-          People affected
-          <input type="number" min={0} value={people} disabled={readOnly} onChange={(e) => setPeople(e.target.value)} />
-        </label>
-        <label>
-          Records affected
-          <input type="number" min={0} value={records} disabled={readOnly} onChange={(e) => setRecords(e.target.value)} />
-        </label>
-        <button type="submit" disabled={readOnly || name.trim() === ''}>
-          Add
-        </button>
-      </form>
-    </>
   );
 }

@@ -29,7 +29,7 @@ export function IncidentNotifications({ record, vocab, readOnly, change }: Props
   };
   return (
     <div>
-      <table className="record-table">
+      <table id="notifications-table" className="record-table">
         <thead>
           <tr>
             <th>Sent (UTC)</th>
