@@ -287,36 +287,46 @@ pub fn import_paths(
     opts: &ImportOptions,
     progress: &mut dyn FnMut(&Progress) -> ControlFlow<()>,
 ) -> Result<ImportReport> {
-    let (items, mut refused) = expand(paths);
+    let (items, refused) = expand(paths);
+    case.write(|tx| {
+        tx.with_insert_seal_suspended(|| import_items(tx, &items, refused, opts, progress))
+    })
+}
+
+fn import_items(
+    tx: &Tx<'_>,
+    items: &[Item],
+    mut refused: Vec<Refused>,
+    opts: &ImportOptions,
+    progress: &mut dyn FnMut(&Progress) -> ControlFlow<()>,
+) -> Result<ImportReport> {
     let total = items.len();
     let mut totals = Counters {
         started: Instant::now(),
         events: 0,
         issues: 0,
     };
-    case.write(|tx| {
-        let mut imported = Vec::new();
-        for (i, item) in items.iter().enumerate() {
-            tx.savepoint()?;
-            match import_item(tx, item, opts, (i + 1, total), &mut totals, progress) {
-                Ok(summary) => {
-                    tx.release()?;
-                    imported.push(summary);
-                }
-                Err(Error::Cancelled) => return Err(Error::Cancelled),
-                Err(e @ Error::Sqlite(_)) => return Err(e),
-                Err(e) => {
-                    tx.rollback_to()?;
-                    refused.push(Refused {
-                        path: item.display.clone(),
-                        code: e.code().into(),
-                        reason: e.to_string(),
-                    });
-                }
+    let mut imported = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        tx.savepoint()?;
+        match import_item(tx, item, opts, (i + 1, total), &mut totals, progress) {
+            Ok(summary) => {
+                tx.release()?;
+                imported.push(summary);
+            }
+            Err(Error::Cancelled) => return Err(Error::Cancelled),
+            Err(e @ Error::Sqlite(_)) => return Err(e),
+            Err(e) => {
+                tx.rollback_to()?;
+                refused.push(Refused {
+                    path: item.display.clone(),
+                    code: e.code().into(),
+                    reason: e.to_string(),
+                });
             }
         }
-        Ok(ImportReport { imported, refused })
-    })
+    }
+    Ok(ImportReport { imported, refused })
 }
 
 /// Imports one regular file; fails with the reason when it cannot be imported.
@@ -339,5 +349,9 @@ pub fn import_file(
         events: 0,
         issues: 0,
     };
-    case.write(|tx| import_item(tx, &item, opts, (1, 1), &mut totals, progress))
+    case.write(|tx| {
+        tx.with_insert_seal_suspended(|| {
+            import_item(tx, &item, opts, (1, 1), &mut totals, progress)
+        })
+    })
 }

@@ -5,6 +5,7 @@
 //! transaction, so a failed or cancelled import leaves the case as it was. Every SQL
 //! statement of Tideline lives in this module.
 
+mod bulk;
 mod schema;
 
 use std::path::{Path, PathBuf};
