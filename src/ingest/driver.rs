@@ -6,6 +6,11 @@
 //! item that cannot be imported (a duplicate, an unreadable file, a decompression bomb,
 //! the wrong `--format`) is rolled back alone and reported as refused; cancelling rolls
 //! back everything, leaving the case exactly as it was.
+//!
+//! Within an item, the parser runs on a thread of its own and also makes each event
+//! ready to store (attrs as JSON, row hash, every column packed into an
+//! [`EventBatch`]); the thread holding the transaction only inserts. At most
+//! `BATCHES_IN_FLIGHT` batches are between the two, so memory stays bounded.
 
 use std::io::{BufReader, Read};
 use std::ops::ControlFlow;

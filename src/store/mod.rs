@@ -1041,14 +1041,6 @@ impl EventWriter<'_> {
         self.next_id
     }
 
-    /// Stores one event, giving it the next id and its row hash.
-    pub fn event(&mut self, e: &Event) -> Result<i64> {
-        let mut batch = EventBatch::new();
-        batch.push(e, self.next_id, self.evidence_id)?;
-        self.insert(&batch, 0)?;
-        Ok(self.next_id - 1)
-    }
-
     /// Stores event `i` of a batch prepared with [`EventWriter::next_id`] and this
     /// writer's evidence item; refuses one prepared out of turn, whose row hash would not
     /// match its row.
