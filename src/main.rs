@@ -13,7 +13,9 @@ use tideline::ingest::{self, Format, ImportOptions};
 use tideline::time::{format_micros, parse_user_time};
 use tideline::timeline::export::{visible, write_csv, write_jsonl, write_table};
 use tideline::timeline::{Timeline, TimelineQuery};
-use tideline::{archive, report, Case};
+use tideline::{archive, ioc, report, Case};
+
+mod incident_cli;
 
 #[derive(Parser)]
 #[command(
@@ -116,8 +118,51 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Indicator lists: import them into a case, list what the case has.
+    Ioc {
+        #[command(subcommand)]
+        command: IocCommand,
+    },
+    /// Sweep every event of a case for its indicators and store the hits; or, with
+    /// --library DIR, sweep every case file in DIR for the indicators of a list (sealed
+    /// cases are read, not changed, and their hits reported).
+    Sweep {
+        /// The case (or, with --library, the indicator list).
+        path: PathBuf,
+        /// A folder of case files (*.tideline) to sweep with the list given as PATH.
+        #[arg(long, value_name = "DIR")]
+        library: Option<PathBuf>,
+        /// Worker threads (default: the number of cores, at most 8).
+        #[arg(long)]
+        threads: Option<usize>,
+        #[arg(long)]
+        actor: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// List the evidence formats Tideline reads.
     Formats {
+        #[arg(long)]
+        json: bool,
+    },
+    #[command(flatten)]
+    Incident(incident_cli::IncidentCommand),
+}
+
+#[derive(Subcommand)]
+enum IocCommand {
+    /// Import an indicator list (text, CSV, STIX 2.1 or MISP JSON) into a case.
+    Import {
+        case: PathBuf,
+        file: PathBuf,
+        #[arg(long)]
+        actor: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The case's indicators with their hits and first and last seen.
+    List {
+        case: PathBuf,
         #[arg(long)]
         json: bool,
     },
@@ -151,9 +196,57 @@ fn open(case: &Path) -> anyhow::Result<Case> {
     Case::open(case).with_context(|| format!("opening {}", case.display()))
 }
 
+fn print_indicator_table<'a>(
+    rows: impl Iterator<Item = (&'a str, &'a str, u64, Option<&'a str>, Option<&'a str>)>,
+) {
+    println!(
+        "{:<10} {:>7}  {:<27} {:<27} value",
+        "type", "hits", "first seen", "last seen"
+    );
+    for (kind, value, hits, first, last) in rows {
+        println!(
+            "{kind:<10} {hits:>7}  {:<27} {:<27} {}",
+            first.unwrap_or("-"),
+            last.unwrap_or("-"),
+            visible(value)
+        );
+    }
+}
+
+fn print_sweep(r: &ioc::sweep::SweepReport) {
+    println!(
+        "== {}{}: {} events, {} indicators, {} events hit, {} hits (indicator, event, field){}",
+        r.case.display(),
+        if r.sealed {
+            " (sealed: read, not changed)"
+        } else {
+            ""
+        },
+        r.events,
+        r.indicators,
+        r.events_hit,
+        r.field_hits,
+        if r.stored {
+            format!(", {} new", r.new_hits)
+        } else {
+            String::new()
+        }
+    );
+    print_indicator_table(r.results.iter().map(|x| {
+        (
+            x.kind.as_str(),
+            x.value.as_str(),
+            x.hits,
+            x.first_seen.as_deref(),
+            x.last_seen.as_deref(),
+        )
+    }));
+}
+
 fn run() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
     match cli.command {
+        Command::Incident(cmd) => return incident_cli::run(cmd),
         Command::New {
             case,
             title,
@@ -231,6 +324,7 @@ fn run() -> anyhow::Result<ExitCode> {
                 from: from.as_deref().map(parse_user_time).transpose()?,
                 to: to.as_deref().map(parse_user_time).transpose()?,
                 grep,
+                ioc: None,
                 offset,
                 limit,
             };
@@ -383,6 +477,114 @@ fn run() -> anyhow::Result<ExitCode> {
             } else {
                 ExitCode::from(1)
             });
+        }
+        Command::Ioc {
+            command:
+                IocCommand::Import {
+                    case,
+                    file,
+                    actor,
+                    json,
+                },
+        } => {
+            let mut c = open(&case)?;
+            let actor = actor.unwrap_or_else(ingest::default_actor);
+            let r = ioc::sweep::import_list(&mut c, &file, &actor)?;
+            if json {
+                print_json(&serde_json::to_value(&r)?)?;
+            } else {
+                println!(
+                    "{}: {} list, {} entries: {} accepted ({} indicators, {} new), {} rejected, {} skipped (comments, blank, headers)",
+                    visible(&r.file),
+                    r.format,
+                    r.entries,
+                    r.accepted,
+                    r.indicators,
+                    r.new_indicators,
+                    r.rejected.len(),
+                    r.skipped
+                );
+                for x in &r.rejected {
+                    println!(
+                        "rejected {}: {} ({})",
+                        x.locator,
+                        visible(&x.text),
+                        visible(&x.reason)
+                    );
+                }
+            }
+        }
+        Command::Ioc {
+            command: IocCommand::List { case, json },
+        } => {
+            let c = Case::open_read_only(&case)?;
+            let rows = c.indicators()?;
+            if json {
+                print_json(&serde_json::to_value(&rows)?)?;
+            } else {
+                print_indicator_table(rows.iter().map(|r| {
+                    (
+                        r.kind.as_str(),
+                        r.value.as_str(),
+                        r.hits as u64,
+                        r.first_seen.as_deref(),
+                        r.last_seen.as_deref(),
+                    )
+                }));
+            }
+        }
+        Command::Sweep {
+            path,
+            library,
+            threads,
+            actor,
+            json,
+        } => {
+            let actor = actor.unwrap_or_else(ingest::default_actor);
+            let threads = threads.unwrap_or_else(ioc::sweep::default_threads);
+            match library {
+                None => {
+                    let mut c = open(&path)?;
+                    let r = ioc::sweep::sweep_case(&mut c, &actor, threads)?;
+                    if json {
+                        print_json(&serde_json::to_value(&r)?)?;
+                    } else {
+                        print_sweep(&r);
+                    }
+                }
+                Some(dir) => {
+                    let (list, cases) = ioc::sweep::sweep_library(&dir, &path, &actor, threads)?;
+                    if json {
+                        print_json(&json!({
+                            "list": path,
+                            "indicators": list.indicators.len(),
+                            "rejected": list.rejected,
+                            "cases": cases,
+                        }))?;
+                    } else {
+                        for x in &list.rejected {
+                            eprintln!(
+                                "tideline: list {}: not an indicator: {} ({})",
+                                x.locator,
+                                visible(&x.text),
+                                visible(&x.reason)
+                            );
+                        }
+                        for c in &cases {
+                            match (&c.report, &c.error) {
+                                (Some(r), _) => print_sweep(r),
+                                (None, Some(e)) => {
+                                    println!("== {}: not swept: {}", c.case.display(), visible(e))
+                                }
+                                _ => {}
+                            }
+                        }
+                    }
+                    if cases.iter().any(|c| c.error.is_some()) {
+                        return Ok(ExitCode::from(2));
+                    }
+                }
+            }
         }
         Command::Formats { json } => {
             if json {

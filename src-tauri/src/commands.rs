@@ -38,9 +38,9 @@ fn no_case() -> CommandError {
     }
 }
 
-type Reply<T> = Result<T, CommandError>;
+pub type Reply<T> = Result<T, CommandError>;
 
-fn with_case<T>(
+pub fn with_case<T>(
     state: &AppState,
     f: impl FnOnce(&mut OpenCase) -> tideline::Result<T>,
 ) -> Reply<T> {
@@ -147,6 +147,9 @@ pub struct PageRequest {
     from: Option<String>,
     to: Option<String>,
     grep: Option<String>,
+    /// Only the events this indicator hit.
+    #[serde(default)]
+    ioc: Option<i64>,
     offset: usize,
     limit: usize,
 }
@@ -164,6 +167,7 @@ pub async fn timeline_page(state: State<'_, AppState>, query: PageRequest) -> Re
             from: bound(query.from)?,
             to: bound(query.to)?,
             grep: query.grep,
+            ioc: query.ioc,
             offset: query.offset,
             limit: query.limit.min(5000),
         };

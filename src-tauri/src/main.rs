@@ -4,6 +4,8 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
+mod incident;
+mod ioc;
 mod state;
 
 fn main() {
@@ -24,6 +26,26 @@ fn main() {
             commands::timeline_page,
             commands::event_detail,
             commands::write_report,
+            incident::incident_dashboard,
+            incident::incident_vocabulary,
+            incident::incident_update_details,
+            incident::incident_set_regimes,
+            incident::incident_set_milestone,
+            incident::incident_clear_milestone,
+            incident::incident_add_action,
+            incident::incident_update_action,
+            incident::incident_approve_action,
+            incident::incident_add_follow_up,
+            incident::incident_update_follow_up,
+            incident::incident_set_lesson,
+            incident::incident_record_notification,
+            incident::incident_add_person,
+            incident::incident_add_party,
+            incident::incident_remove_item,
+            ioc::ioc_import,
+            ioc::ioc_list,
+            ioc::ioc_sweep,
+            ioc::event_ioc_hits,
         ])
         .run(tauri::generate_context!())
         .expect("the Tideline window could not start");

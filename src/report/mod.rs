@@ -1,13 +1,25 @@
 //! Reports made from a case: read it, never change it.
 //!
-//! [`case_report_html`] renders the case summary, the evidence register with hashes,
-//! event counts per source and host, an events-over-time chart (plotters, inline SVG),
-//! the key events and the import issues as one self-contained HTML page: no scripts, no
-//! external requests (a CSP forbids them), and every piece of text that came from
-//! evidence escaped.
+//! Every report is built once as a [`doc::Document`] (title block, sections, paragraphs,
+//! tables, lists, raw evidence text, figures) and rendered by [`markdown`] (GitHub-
+//! flavoured, figures as separate SVG files), [`html`] (one self-contained page: no
+//! scripts, no external requests, a CSP forbids them), [`pdf`] (typeset in-process with
+//! embedded fonts) or as JSON ([`doc::Document::to_json`]). Every renderer escapes the
+//! text it is given, so evidence text stays text in every format.
+//!
+//! [`chart`] draws the charts (plotters, SVG; PNG through resvg) from plain inputs;
+//! [`bugs`] exports follow-up items for trackers (Jira CSV, GitHub REST bodies and a
+//! `gh` script, a Markdown checklist); [`case_report`] is the report of what a case holds.
 
-mod chart;
-mod html;
+pub mod bugs;
+mod case;
+pub mod chart;
+pub mod doc;
+mod fonts;
+pub mod html;
+pub mod markdown;
+pub mod pdf;
 
+pub use case::{case_report, case_report_html, thousands, KEY_ACTIONS, KEY_SEVERITIES};
 pub use chart::events_over_time;
-pub use html::{case_report_html, escape_html, KEY_ACTIONS, KEY_SEVERITIES};
+pub use html::escape_html;

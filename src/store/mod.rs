@@ -6,6 +6,8 @@
 //! statement of Tideline lives in this module.
 
 mod bulk;
+mod incident;
+mod ioc;
 mod schema;
 
 use std::path::{Path, PathBuf};
@@ -14,6 +16,8 @@ use rusqlite::config::DbConfig;
 use rusqlite::{params, CachedStatement, Connection, OpenFlags, OptionalExtension, Row};
 use serde::Serialize;
 
+pub use incident::ItemList;
+pub use ioc::{EventHit, IndicatorRow, NewIocList, SweptEvent, SWEPT_COLUMNS};
 pub use schema::{record_tables, seal_trigger_name, sealed_tables, VERSION as SCHEMA_VERSION};
 
 use crate::error::{Error, Result};
@@ -1076,6 +1080,16 @@ impl EventWriter<'_> {
         st.raw_execute()?;
         self.next_id += 1;
         Ok(())
+    }
+
+    /// Stores one event, giving it the next id and its row hash (for callers that make
+    /// events one at a time; the import packs batches and calls [`EventWriter::insert`]).
+    pub fn event(&mut self, e: &Event) -> Result<i64> {
+        let id = self.next_id;
+        let mut one = EventBatch::new();
+        one.push(e, id, self.evidence_id)?;
+        self.insert(&one, 0)?;
+        Ok(id)
     }
 
     /// Stores one import issue.

@@ -20,10 +20,23 @@ pub struct Migration {
 }
 
 /// The schema, in order: migration `i` brings a case to version `i + 1`.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    sql: V1,
-    sealed: &CORE_TABLES,
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        sql: V1,
+        sealed: &CORE_TABLES,
+    },
+    // The incident record (issue #5): details, people, milestones, actions, follow-ups,
+    // lessons, regimes and notifications sent.
+    Migration {
+        sql: super::incident::SCHEMA,
+        sealed: &super::incident::TABLES,
+    },
+    // Indicators of compromise and their hits (issue #7).
+    Migration {
+        sql: super::ioc::SCHEMA,
+        sealed: &super::ioc::TABLES,
+    },
+];
 
 /// The schema version this build writes.
 pub const VERSION: i64 = MIGRATIONS.len() as i64;

@@ -36,6 +36,8 @@ pub struct TimelineQuery {
     pub to: Option<Micros>,
     /// Case-insensitive text that must appear in one of the searched columns.
     pub grep: Option<String>,
+    /// Only the events an indicator hit (its id in the case).
+    pub ioc: Option<i64>,
     pub offset: usize,
     pub limit: usize,
 }
@@ -81,6 +83,8 @@ pub struct Histogram {
 /// The case's events, ready for queries.
 pub struct Timeline {
     frame: DataFrame,
+    /// (indicator id, event id) of every IOC hit, sorted.
+    ioc_hits: Vec<(i64, i64)>,
 }
 
 /// Bucket widths a histogram may use, in seconds.
@@ -101,7 +105,16 @@ impl Timeline {
         }
         let frame = DataFrame::new_infer_height(columns)?;
         let frame = frame.select(FRAME_COLUMNS)?;
-        Ok(Timeline { frame })
+        Ok(Timeline {
+            frame,
+            ioc_hits: case.ioc_hit_pairs()?,
+        })
+    }
+
+    /// Re-reads the IOC hits (after a sweep).
+    pub fn reload_ioc_hits(&mut self, case: &Case) -> Result<()> {
+        self.ioc_hits = case.ioc_hit_pairs()?;
+        Ok(())
     }
 
     /// Number of events.
@@ -113,8 +126,23 @@ impl Timeline {
         self.len() == 0
     }
 
-    fn filtered(&self, q: &TimelineQuery) -> LazyFrame {
-        let mut lf = self.frame.clone().lazy();
+    fn filtered(&self, q: &TimelineQuery) -> Result<LazyFrame> {
+        let mut lf = match q.ioc {
+            None => self.frame.clone().lazy(),
+            Some(indicator) => {
+                // A semi-join on the indicator's hit events, as a mask over the id column.
+                let start = self.ioc_hits.partition_point(|h| h.0 < indicator);
+                let end = self.ioc_hits.partition_point(|h| h.0 <= indicator);
+                let events: std::collections::HashSet<i64> =
+                    self.ioc_hits[start..end].iter().map(|h| h.1).collect();
+                let ids = self.frame.column("id")?.i64()?;
+                let mask: BooleanChunked = ids
+                    .iter()
+                    .map(|id| Some(id.is_some_and(|id| events.contains(&id))))
+                    .collect();
+                self.frame.filter(&mask)?.lazy()
+            }
+        };
         if let Some(from) = q.from {
             lf = lf.filter(col("ts").gt_eq(lit(from)));
         }
@@ -137,13 +165,13 @@ impl Timeline {
                 .expect("SEARCHED is not empty");
             lf = lf.filter(any);
         }
-        lf
+        Ok(lf)
     }
 
     /// Events matching the query, in time order (events without a time last, ties by
     /// id), one page of them.
     pub fn query(&self, q: &TimelineQuery) -> Result<TimelinePage> {
-        let matching = self.filtered(q).collect()?;
+        let matching = self.filtered(q)?.collect()?;
         let total = matching.height();
         let page = matching
             .lazy()

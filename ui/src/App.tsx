@@ -1,5 +1,5 @@
 // The one window: header, then either the empty state or the workspace (import bar, import
-// issues, evidence, timeline, and beside it the event or issue drawer). Owns the open case, the
+// issues, evidence, timeline, and beside it the event or issue drawer) or the incident dashboard. Owns the open case, the
 // applied filter, the open drawer, which import issues are listed, and the error/notice lines;
 // components report failures here as ApiError.
 
@@ -8,7 +8,7 @@ import * as api from './api/api';
 import { ApiError, type CaseInfo, type EvidenceInfo, type ImportReport, type ImportSummary, type IssueInfo } from './api/api';
 import { toApiError } from './api/errors';
 import { EMPTY_FILTER, type TimelineFilter } from './lib/query';
-import { baseName, fileSlug, formatBytes } from './lib/format';
+import { baseName, fileSlug, formatBytes, formatTs } from './lib/format';
 import { Header } from './components/Header';
 import { Messages } from './components/Messages';
 import { EmptyState } from './components/EmptyState';
@@ -19,6 +19,10 @@ import { TimelineFilters } from './components/TimelineFilters';
 import { EventDrawer } from './components/EventDrawer';
 import { ImportIssues, type IssueScope } from './components/ImportIssues';
 import { IssueDrawer } from './components/IssueDrawer';
+import { IncidentDashboard } from './components/IncidentDashboard';
+import type { Milestone } from './api/incident';
+import { IocPanel } from './components/IocPanel';
+import type { IndicatorInfo } from './api/types';
 
 type CaseState =
   | { kind: 'loading' }
@@ -41,6 +45,8 @@ export function App() {
   const [drawer, setDrawer] = useState<Drawer>(null);
   const [issueScope, setIssueScope] = useState<IssueScope | null>(null);
   const [busy, setBusy] = useState(false);
+  const [view, setView] = useState<'timeline' | 'dashboard'>('timeline');
+  const [iocFilter, setIocFilter] = useState<IndicatorInfo | null>(null);
 
   const reportError = useCallback((err: unknown) => setError(toApiError(err)), []);
 
@@ -65,6 +71,7 @@ export function App() {
     setCaseState({ kind: 'ready', info });
     setDataVersion((v) => v + 1);
     setDrawer(null);
+    setIocFilter(null);
   }, []);
 
   /** Run one header action: clears old messages, reports failures, blocks double clicks. */
@@ -158,6 +165,11 @@ export function App() {
   const openEvent = useCallback((id: number) => setDrawer({ kind: 'event', id }), []);
   const closeDrawer = useCallback(() => setDrawer(null), []);
 
+  const milestoneSet = useCallback(
+    (m: Milestone) => setNotice(`Milestone ${m.kind} set to ${formatTs(m.at)} UTC from event #${m.event_id ?? '?'}`),
+    [],
+  );
+
   const drawerOpen = drawer !== null;
   useEffect(() => {
     if (!drawerOpen) return;
@@ -176,9 +188,13 @@ export function App() {
         onNewCase={newCase}
         onOpenCase={openCase}
         onWriteReport={writeReport}
+        view={view}
+        onView={setView}
       />
       <Messages error={error} notice={notice} onDismissError={() => setError(null)} onDismissNotice={() => setNotice(null)} />
-      {info ? (
+      {info && view === 'dashboard' ? (
+        <IncidentDashboard dataVersion={dataVersion} onDetailsChanged={refreshCase} onError={reportError} onNotice={setNotice} />
+      ) : info ? (
         <main className="workspace">
           <ImportBar onImported={imported} onShowIssues={showItemIssues} onError={setError} />
           {issueScope && (
@@ -192,16 +208,23 @@ export function App() {
             />
           )}
           <EvidencePanel evidence={info.evidence} sources={info.sources} onShowIssues={showEvidenceIssues} />
+          <IocPanel
+            key={info.path}
+            selectedId={iocFilter?.id ?? null}
+            onSelect={setIocFilter}
+            onSwept={() => setDataVersion((v) => v + 1)}
+            onError={reportError}
+          />
           <section className={drawer === null ? 'timeline-area' : 'timeline-area with-drawer'}>
             <Timeline
-              filter={filter}
+              filter={iocFilter ? { ...filter, ioc: iocFilter.id } : filter}
               dataVersion={dataVersion}
               selectedId={drawer?.kind === 'event' ? drawer.id : null}
               onOpen={openEvent}
               onError={reportError}
               toolbar={<TimelineFilters onApply={setFilter} />}
             />
-            {drawer?.kind === 'event' && <EventDrawer id={drawer.id} onClose={closeDrawer} onError={reportError} />}
+            {drawer?.kind === 'event' && <EventDrawer id={drawer.id} onClose={closeDrawer} onError={reportError} onMilestoneSet={milestoneSet} />}
             {drawer?.kind === 'issue' && <IssueDrawer issue={drawer.issue} onClose={closeDrawer} />}
           </section>
         </main>

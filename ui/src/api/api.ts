@@ -17,6 +17,10 @@ import type {
   ReportWritten,
   TimelinePage,
   TimelineQuery,
+  IndicatorInfo,
+  IocImportReport,
+  IocSweepReport,
+  EventIocHit,
 } from './types';
 
 export { ApiError, isCancelled, NO_BACKEND, CANCELLED } from './errors';
@@ -34,7 +38,8 @@ function requireBackend(): void {
   }
 }
 
-async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+/** Invoke one Tauri command; rejects with ApiError only (also used by api/incident.ts). */
+export async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
     requireBackend();
     return await invoke<T>(command, args);
@@ -175,6 +180,39 @@ export async function onFileDrop(handler: (drop: FileDrop) => void): Promise<() 
     return () => {
       Promise.resolve(unlisten()).catch(() => undefined);
     };
+  } catch (err) {
+    throw toApiError(err);
+  }
+}
+
+/** Import an indicator list (text, CSV, STIX 2.1, MISP JSON) into the open case. */
+export function iocImport(path: string): Promise<IocImportReport> {
+  return call<IocImportReport>('ioc_import', { path });
+}
+
+export function iocList(): Promise<IndicatorInfo[]> {
+  return call<IndicatorInfo[]>('ioc_list');
+}
+
+/** Sweep every indicator over every event and store the hits. */
+export function iocSweep(): Promise<IocSweepReport> {
+  return call<IocSweepReport>('ioc_sweep');
+}
+
+export function eventIocHits(id: number): Promise<EventIocHit[]> {
+  return call<EventIocHit[]>('event_ioc_hits', { id });
+}
+
+export async function pickIocList(): Promise<string | null> {
+  try {
+    requireBackend();
+    const picked = await open({
+      title: 'Choose an indicator list',
+      multiple: false,
+      directory: false,
+      filters: [{ name: 'Indicator list', extensions: ['txt', 'csv', 'json', 'ioc'] }, { name: 'All files', extensions: ['*'] }],
+    });
+    return typeof picked === 'string' ? picked : null;
   } catch (err) {
     throw toApiError(err);
   }

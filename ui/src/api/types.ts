@@ -99,6 +99,8 @@ export type TimelineQuery = {
   from?: string | null;
   to?: string | null;
   grep?: string | null;
+  /** Only the events this indicator hit (its id). */
+  ioc?: number | null;
   offset: number;
   limit: number;
 };
@@ -132,3 +134,44 @@ export type EventDetail = EventRow & {
 };
 
 export type ReportWritten = { path: string; sha256: string; bytes: number };
+
+/** One indicator of the case with its hits (events), first and last seen (RFC 3339 UTC). */
+export type IndicatorInfo = {
+  id: number;
+  type: string;
+  value: string;
+  sources: number;
+  lists: string;
+  hits: number;
+  first_seen: string | null;
+  last_seen: string | null;
+};
+
+/** A list entry that is not an indicator. */
+export type IocRejected = { locator: string; text: string; reason: string };
+
+export type IocImportReport = {
+  file: string;
+  format: string;
+  sha256: string;
+  entries: number;
+  accepted: number;
+  skipped: number;
+  indicators: number;
+  new_indicators: number;
+  rejected: IocRejected[];
+};
+
+export type IocSweepReport = {
+  case: string;
+  sealed: boolean;
+  stored: boolean;
+  events: number;
+  indicators: number;
+  field_hits: number;
+  new_hits: number;
+  events_hit: number;
+};
+
+/** One hit of an event: which indicator, in which field (a column, attrs.KEY, attrs or raw). */
+export type EventIocHit = { indicator_id: number; type: string; value: string; field: string };

@@ -8,9 +8,18 @@ import { toApiError, type ApiError } from '../api/errors';
 import type { EventDetail } from '../api/types';
 import { formatTs, orDash } from '../lib/format';
 import { CopyText } from './CopyText';
+import { IncidentMilestoneControl } from './IncidentMilestoneControl';
+import type { Milestone } from '../api/incident';
+import { IocEventHits } from './IocEventHits';
 import './EventDrawer.css';
 
-type Props = { id: number; onClose: () => void; onError: (err: unknown) => void };
+type Props = {
+  id: number;
+  onClose: () => void;
+  onError: (err: unknown) => void;
+  /** Offer "Set milestone" at this event; called with the milestone once set. */
+  onMilestoneSet?: (m: Milestone) => void;
+};
 
 type Loaded = { id: number; detail: EventDetail } | { id: number; error: ApiError };
 
@@ -28,7 +37,7 @@ function Field({ name, value, mono = true }: { name: string; value: string | num
   );
 }
 
-export function EventDrawer({ id, onClose, onError }: Props) {
+export function EventDrawer({ id, onClose, onError, onMilestoneSet }: Props) {
   const [loaded, setLoaded] = useState<Loaded | null>(null);
 
   useEffect(() => {
@@ -59,6 +68,10 @@ export function EventDrawer({ id, onClose, onError }: Props) {
       </div>
       {current === null && <p className="muted">Loading…</p>}
       {current && 'error' in current && <p className="field-error">Could not load this event: {current.error.message}</p>}
+      {current && 'detail' in current && onMilestoneSet && current.detail.ts !== null && (
+        <IncidentMilestoneControl eventId={id} onSet={onMilestoneSet} onError={onError} />
+      )}
+      {current && 'detail' in current && <IocEventHits id={id} onError={onError} />}
       {current && 'detail' in current && <DetailBody d={current.detail} />}
     </aside>
   );

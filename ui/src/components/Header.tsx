@@ -1,5 +1,6 @@
 // Top bar: the open case (title, phase/status/severity, counts, sealed) and the case-level
-// actions: New case… (asks for a title, then a save location), Open case…, Write report….
+// actions: New case… (asks for a title, then a save location), Open case…, Write report…; and
+// the switch between the Timeline and the incident Dashboard.
 
 import { useState, type FormEvent } from 'react';
 import type { CaseInfo } from '../api/types';
@@ -12,9 +13,12 @@ type Props = {
   onNewCase: (title: string) => Promise<boolean>;
   onOpenCase: () => void;
   onWriteReport: () => void;
+  /** Which view of the open case is shown, and how to switch. */
+  view?: 'timeline' | 'dashboard';
+  onView?: (view: 'timeline' | 'dashboard') => void;
 };
 
-export function Header({ info, busy, onNewCase, onOpenCase, onWriteReport }: Props) {
+export function Header({ info, busy, onNewCase, onOpenCase, onWriteReport, view, onView }: Props) {
   const [askingTitle, setAskingTitle] = useState(false);
   const [title, setTitle] = useState('');
 
@@ -50,6 +54,16 @@ export function Header({ info, busy, onNewCase, onOpenCase, onWriteReport }: Pro
             <span className="counts">
               {plural(info.events, 'event')} · {plural(info.issues, 'issue')}
             </span>
+            {view && onView && (
+              <span className="view-switch" role="group" aria-label="View">
+                <button type="button" id="view-timeline" className={view === 'timeline' ? 'current' : undefined} onClick={() => onView('timeline')}>
+                  Timeline
+                </button>
+                <button type="button" id="view-dashboard" className={view === 'dashboard' ? 'current' : undefined} onClick={() => onView('dashboard')}>
+                  Dashboard
+                </button>
+              </span>
+            )}
           </>
         ) : (
           <h1 className="case-title muted">No case open</h1>

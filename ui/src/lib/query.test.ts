@@ -65,4 +65,11 @@ describe('filterKey', () => {
       filterKey({ from: null, to: null, grep: null }),
     );
   });
+
+  it('tells filters on different indicators apart, and no indicator from none', () => {
+    const a = { from: null, to: null, grep: null };
+    expect(filterKey({ ...a, ioc: 3 })).not.toBe(filterKey({ ...a, ioc: 4 }));
+    expect(filterKey({ ...a, ioc: 3 })).not.toBe(filterKey(a));
+    expect(filterKey({ ...a, ioc: null })).toBe(filterKey(a));
+  });
 });

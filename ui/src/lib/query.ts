@@ -7,7 +7,13 @@
 
 export type FilterInput = { from: string; to: string; grep: string };
 
-export type TimelineFilter = { from: string | null; to: string | null; grep: string | null };
+export type TimelineFilter = {
+  from: string | null;
+  to: string | null;
+  grep: string | null;
+  /** Only the events this indicator hit (set from the IOC panel). */
+  ioc?: number | null;
+};
 
 export type FilterResult =
   | { ok: true; filter: TimelineFilter }
@@ -70,5 +76,5 @@ export function normalizeFilter(input: FilterInput): FilterResult {
 
 /** A stable identity for a filter: equal filters give equal keys (used to reset the cache). */
 export function filterKey(f: TimelineFilter): string {
-  return JSON.stringify([f.from, f.to, f.grep]);
+  return JSON.stringify([f.from, f.to, f.grep, f.ioc ?? null]);
 }

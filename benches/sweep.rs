@@ -1,0 +1,346 @@
+//! IOC sweep throughput: builds a case of N synthetic events (once; it is kept for later
+//! runs), imports M synthetic indicators, sweeps the case twice (the first sweep stores
+//! the hits, the second finds the same hits and stores nothing new) and prints the times,
+//! events per second, hits and peak resident memory.
+//!
+//! ```text
+//! cargo bench --bench sweep -- 1000000 10000
+//! cargo bench --bench sweep -- 10000000 10000 [threads]
+//! ```
+//! The case is written to `$TIDELINE_BENCH_DIR` (default: the system temp folder) as
+//! `sweep-N.tideline`; delete it afterwards (10 M events take about 3.5 GB).
+//!
+//! Events are a mix of four families, each with canonical columns, `attrs` and a raw
+//! record: sshd failures (syslog), web requests (combined log with referer and user
+//! agent), DNS queries (JSON) and process creations (Sysmon-like JSON with a SHA-256 and
+//! a command line). IPs, domains and hashes are drawn from pools. The indicators are 40 %
+//! IPv4, 30 % domains, 20 % SHA-256, 4 % MD5, 3 % CIDR ranges, 2 % file names, 1 % IPv6;
+//! 40 of them are taken from the pools so they hit, the rest are random and do not.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use tideline::event::{Event, TsQuality};
+use tideline::evidence::Hashes;
+use tideline::ioc::sweep::{import_list, sweep_case};
+use tideline::store::NewEvidence;
+use tideline::Case;
+
+/// A small deterministic generator (xorshift), so every run builds the same case.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+    fn hex(&mut self, digits: usize) -> String {
+        let mut s = String::with_capacity(digits);
+        while s.len() < digits {
+            s.push_str(&format!("{:016x}", self.next()));
+        }
+        s.truncate(digits);
+        s
+    }
+    fn ipv4(&mut self) -> String {
+        format!(
+            "{}.{}.{}.{}",
+            11 + self.below(200),
+            self.below(256),
+            self.below(256),
+            1 + self.below(254)
+        )
+    }
+}
+
+const WORDS: [&str; 16] = [
+    "cloud", "cdn", "update", "mail", "shop", "secure", "login", "api", "static", "files",
+    "portal", "news", "media", "data", "sync", "track",
+];
+const TLDS: [&str; 8] = ["com", "net", "org", "io", "de", "info", "co.uk", "xyz"];
+const USERS: [&str; 8] = [
+    "root", "admin", "oracle", "test", "deploy", "alice", "bob", "ubuntu",
+];
+const PROCS: [&str; 6] = [
+    "C:\\Windows\\System32\\cmd.exe",
+    "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe",
+    "C:\\Program Files\\Mozilla Firefox\\firefox.exe",
+    "C:\\Users\\alice\\AppData\\Local\\Temp\\setup.exe",
+    "C:\\Windows\\explorer.exe",
+    "C:\\Windows\\System32\\rundll32.exe",
+];
+
+struct Pools {
+    ips: Vec<String>,
+    domains: Vec<String>,
+    hashes: Vec<String>,
+}
+
+fn pools(rng: &mut Rng) -> Pools {
+    let ips = (0..200_000).map(|_| rng.ipv4()).collect();
+    let domains = (0..50_000)
+        .map(|i| {
+            format!(
+                "{}{}.{}",
+                WORDS[rng.below(16) as usize],
+                i,
+                TLDS[rng.below(8) as usize]
+            )
+        })
+        .collect();
+    let hashes = (0..5_000).map(|_| rng.hex(64)).collect();
+    Pools {
+        ips,
+        domains,
+        hashes,
+    }
+}
+
+fn pick<'a>(rng: &mut Rng, v: &'a [String]) -> &'a str {
+    &v[rng.below(v.len() as u64) as usize]
+}
+
+fn event(rng: &mut Rng, p: &Pools, i: u64, ts: i64) -> Event {
+    let mut e = Event {
+        ts: Some(ts),
+        ts_source: Some(tideline::time::format_micros(ts)),
+        ts_quality: TsQuality::EXACT,
+        source: "synthetic".into(),
+        locator: format!("line {}", i + 1),
+        host: None,
+        user: None,
+        src_ip: None,
+        dst_ip: None,
+        process: None,
+        event_code: None,
+        action: None,
+        severity: None,
+        message: String::new(),
+        raw: Vec::new(),
+        attrs: serde_json::Map::new(),
+    };
+    let host = format!("host-{:02}", rng.below(40));
+    match rng.below(4) {
+        0 => {
+            let ip = pick(rng, &p.ips).to_string();
+            let user = USERS[rng.below(8) as usize];
+            let pid = 1000 + rng.below(60_000);
+            let port = 1024 + rng.below(60_000);
+            e.message =
+                format!("Failed password for invalid user {user} from {ip} port {port} ssh2");
+            e.raw = format!("Mar 14 02:03:41 {host} sshd[{pid}]: {}", e.message).into_bytes();
+            e.attrs.insert("pid".into(), pid.to_string().into());
+            e.process = Some("sshd".into());
+            e.user = Some(user.into());
+            e.src_ip = Some(ip);
+            e.action = Some("logon_failed".into());
+        }
+        1 => {
+            let ip = pick(rng, &p.ips).to_string();
+            let referer = pick(rng, &p.domains).to_string();
+            let status = [200, 404, 302, 304][rng.below(4) as usize];
+            let path = format!(
+                "/{}/{}.html",
+                WORDS[rng.below(16) as usize],
+                rng.below(10_000)
+            );
+            e.message = format!("GET {path} {status}");
+            e.raw = format!(
+                "{ip} - - [14/Mar/2026:02:03:41 +0000] \"GET {path} HTTP/1.1\" {status} {} \"https://{referer}/\" \"Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0\"",
+                rng.below(50_000)
+            )
+            .into_bytes();
+            e.attrs.insert("status".into(), status.to_string().into());
+            e.attrs
+                .insert("referer".into(), format!("https://{referer}/").into());
+            e.src_ip = Some(ip);
+            e.host = Some(host);
+            e.action = Some("http_request".into());
+        }
+        2 => {
+            let ip = pick(rng, &p.ips).to_string();
+            let q = pick(rng, &p.domains).to_string();
+            e.message = format!("query {q} A from {ip}");
+            e.raw = format!(
+                "{{\"ts\":{ts},\"client\":\"{ip}\",\"query\":\"{q}\",\"qtype\":\"A\",\"rcode\":\"NOERROR\"}}"
+            )
+            .into_bytes();
+            e.attrs.insert("query".into(), q.into());
+            e.src_ip = Some(ip);
+            e.host = Some(host);
+            e.action = Some("dns_query".into());
+        }
+        _ => {
+            let image = PROCS[rng.below(6) as usize];
+            let hash = pick(rng, &p.hashes).to_string();
+            let user = USERS[rng.below(8) as usize];
+            e.message = format!("Process Create: {image}");
+            let cmd = format!("\"{image}\" -k {}", rng.below(100));
+            e.attrs.insert(
+                "Hashes".into(),
+                format!("SHA256={}", hash.to_uppercase()).into(),
+            );
+            e.attrs.insert("CommandLine".into(), cmd.clone().into());
+            e.raw = serde_json::to_vec(&serde_json::json!({
+                "EventID": 1, "Hostname": host, "User": user, "Image": image,
+                "CommandLine": cmd, "Hashes": format!("SHA256={}", hash.to_uppercase()),
+            }))
+            .unwrap();
+            e.event_code = Some("1".into());
+            e.process = Some(image.into());
+            e.user = Some(user.into());
+            e.host = Some(host);
+        }
+    }
+    e
+}
+
+fn build_case(path: &PathBuf, n: u64, p: &Pools, rng: &mut Rng) {
+    let t = Instant::now();
+    let mut case = Case::create(path, "sweep benchmark", "bench").unwrap();
+    let hashes = Hashes {
+        size: 0,
+        sha256: "0".repeat(64),
+        sha1: "0".repeat(40),
+        md5: "0".repeat(32),
+    };
+    let evidence = case
+        .write(|tx| {
+            tx.insert_evidence(&NewEvidence {
+                file_name: "synthetic",
+                original_path: "synthetic",
+                hashes: &hashes,
+                format: Some("synthetic"),
+                acquired_at: None,
+                imported_at: 0,
+                imported_by: "bench",
+            })
+        })
+        .unwrap();
+    let start_ts = 1_773_446_400_000_000i64; // 2026-03-14
+    let mut i = 0;
+    while i < n {
+        let batch = (n - i).min(200_000);
+        case.write(|tx| {
+            let mut w = tx.event_writer(evidence)?;
+            for j in i..i + batch {
+                w.event(&event(rng, p, j, start_ts + j as i64 * 1_000))?;
+            }
+            Ok(())
+        })
+        .unwrap();
+        i += batch;
+    }
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    println!(
+        "built {} with {n} events in {:.1} s ({:.1} MB)",
+        path.display(),
+        t.elapsed().as_secs_f64(),
+        size as f64 / 1e6
+    );
+}
+
+fn indicators(m: u64, p: &Pools, rng: &mut Rng) -> String {
+    let mut out = String::from("# synthetic indicator list for the sweep benchmark\n");
+    for i in 0..m {
+        let line = match i % 100 {
+            // 40 % IPv4: every 50th from the pool (hits).
+            0..=39 if i % 50 == 0 => pick(rng, &p.ips).to_string(),
+            0..=39 => rng.ipv4(),
+            // 30 % domains: every 75th from the pool.
+            40..=69 if i % 75 == 41 => pick(rng, &p.domains).to_string(),
+            40..=69 => format!(
+                "{}{}.{}",
+                WORDS[rng.below(16) as usize],
+                rng.hex(6),
+                TLDS[rng.below(8) as usize]
+            ),
+            70..=89 if i % 200 == 70 => pick(rng, &p.hashes).to_string(),
+            70..=89 => rng.hex(64),
+            90..=93 => rng.hex(32),
+            94..=96 => format!(
+                "{}.{}.{}.0/24",
+                11 + rng.below(200),
+                rng.below(256),
+                rng.below(256)
+            ),
+            97..=98 => format!("{}{}.exe", WORDS[rng.below(16) as usize], rng.hex(4)),
+            _ => format!("2001:db8:{:x}::{:x}", rng.below(65536), rng.below(65536)),
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+fn peak_rss_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let n: u64 = args
+        .first()
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(1_000_000);
+    let m: u64 = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(10_000);
+    let threads: usize = args
+        .get(2)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or_else(tideline::ioc::sweep::default_threads);
+    let dir = std::env::var_os("TIDELINE_BENCH_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(std::env::temp_dir);
+    let path = dir.join(format!("sweep-{n}.tideline"));
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let p = pools(&mut rng);
+    if !path.exists() {
+        build_case(&path, n, &p, &mut rng);
+    }
+    let list = dir.join(format!("iocs-{m}.txt"));
+    let mut lrng = Rng(0x2545_f491_4f6c_dd1d);
+    std::fs::File::create(&list)
+        .unwrap()
+        .write_all(indicators(m, &p, &mut lrng).as_bytes())
+        .unwrap();
+    let mut case = Case::open(&path).unwrap();
+    let imported = import_list(&mut case, &list, "bench").unwrap();
+    println!(
+        "indicators: {} read, {} rejected, {} in the case",
+        imported.indicators,
+        imported.rejected.len(),
+        case.indicator_values().unwrap().len()
+    );
+    for run in ["first sweep", "re-sweep"] {
+        let t = Instant::now();
+        let r = sweep_case(&mut case, "bench", threads).unwrap();
+        let s = t.elapsed().as_secs_f64();
+        let with_hits = r.results.iter().filter(|x| x.hits > 0).count();
+        println!(
+            "{run}: {} events x {} indicators on {threads} threads in {s:.2} s = {:.0} events/s; \
+             {} indicators hit, {} events hit, {} field hits, {} new; peak RSS {:.0} MiB",
+            r.events,
+            r.indicators,
+            r.events as f64 / s,
+            with_hits,
+            r.events_hit,
+            r.field_hits,
+            r.new_hits,
+            peak_rss_mib()
+        );
+    }
+}
