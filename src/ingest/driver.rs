@@ -28,7 +28,7 @@ use crate::archive::audit;
 use crate::error::{Error, Result};
 use crate::event::{Event, ImportIssue};
 use crate::evidence::{self, Acquisition};
-use crate::store::{Case, EventBatch, EventWriter, Tx};
+use crate::store::{Case, EventBatch, EventWriter, Tx, ROWS_PER_INSERT};
 use crate::time::{format_micros, now_micros, Micros};
 
 /// How far an import has got.
@@ -201,15 +201,19 @@ impl StoreSink<'_, '_, '_> {
     fn store_all(&mut self, batches: Receiver<Batch>, recycle: Sender<Batch>) -> Result<()> {
         for mut batch in batches {
             self.skipped += batch.skipped;
-            for i in 0..batch.events.len() {
-                if let Some(ts) = batch.events.ts(i) {
-                    self.first = Some(self.first.map_or(ts, |f| f.min(ts)));
-                    self.last = Some(self.last.map_or(ts, |l| l.max(ts)));
+            let n = batch.events.len();
+            for start in (0..n).step_by(ROWS_PER_INSERT) {
+                let group = start..(start + ROWS_PER_INSERT).min(n);
+                self.writer.insert_range(&batch.events, group.clone())?;
+                for i in group {
+                    if let Some(ts) = batch.events.ts(i) {
+                        self.first = Some(self.first.map_or(ts, |f| f.min(ts)));
+                        self.last = Some(self.last.map_or(ts, |l| l.max(ts)));
+                    }
+                    self.events += 1;
+                    self.totals.events += 1;
+                    self.tick()?;
                 }
-                self.writer.insert(&batch.events, i)?;
-                self.events += 1;
-                self.totals.events += 1;
-                self.tick()?;
             }
             for issue in batch.issues.drain(..) {
                 self.writer.issue(&issue)?;

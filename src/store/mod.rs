@@ -10,6 +10,7 @@ mod incident;
 mod ioc;
 mod schema;
 
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use rusqlite::config::DbConfig;
@@ -767,15 +768,20 @@ impl<'c> Tx<'c> {
                 .query_row("SELECT coalesce(max(id), 0) + 1 FROM events", [], |r| {
                     r.get(0)
                 })?;
+        let insert = |rows: usize| {
+            let tuple = format!("({})", vec!["?"; EVENT_COLUMNS].join(", "));
+            format!(
+                "INSERT INTO events (id, ts, ts_source, ts_quality, source, evidence_id, locator, \
+                 host, user, src_ip, dst_ip, process, event_code, action, severity, message, raw, \
+                 attrs, row_hash) VALUES {}",
+                vec![tuple; rows].join(", ")
+            )
+        };
         Ok(EventWriter {
             evidence_id,
             next_id,
-            event: self.0.prepare_cached(
-                "INSERT INTO events (id, ts, ts_source, ts_quality, source, evidence_id, locator, \
-                 host, user, src_ip, dst_ip, process, event_code, action, severity, message, raw, \
-                 attrs, row_hash) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
-            )?,
+            event: self.0.prepare_cached(&insert(1))?,
+            group: self.0.prepare_cached(&insert(ROWS_PER_INSERT))?,
             issue: self.0.prepare_cached(
                 "INSERT INTO import_issue (evidence_id, locator, reason, raw) VALUES (?1, ?2, ?3, ?4)",
             )?,
@@ -1026,11 +1032,49 @@ impl EventBatch {
     }
 }
 
+/// Columns bound per event row.
+const EVENT_COLUMNS: usize = 19;
+/// Event rows per multi-row INSERT (16 x 19 parameters, well under SQLite's limit).
+pub const ROWS_PER_INSERT: usize = 16;
+
+/// Binds one packed row to parameters `offset + 1 ..= offset + 19` of `st`.
+fn bind_row(
+    st: &mut CachedStatement<'_>,
+    offset: usize,
+    batch: &EventBatch,
+    packed: &PackedRow,
+) -> Result<()> {
+    let row = batch.stored(packed);
+    let o = offset;
+    st.raw_bind_parameter(o + 1, row.id)?;
+    st.raw_bind_parameter(o + 2, row.ts)?;
+    st.raw_bind_parameter(o + 3, row.ts_source)?;
+    st.raw_bind_parameter(o + 4, row.ts_quality)?;
+    st.raw_bind_parameter(o + 5, row.source)?;
+    st.raw_bind_parameter(o + 6, row.evidence_id)?;
+    st.raw_bind_parameter(o + 7, row.locator)?;
+    st.raw_bind_parameter(o + 8, row.host)?;
+    st.raw_bind_parameter(o + 9, row.user)?;
+    st.raw_bind_parameter(o + 10, row.src_ip)?;
+    st.raw_bind_parameter(o + 11, row.dst_ip)?;
+    st.raw_bind_parameter(o + 12, row.process)?;
+    st.raw_bind_parameter(o + 13, row.event_code)?;
+    st.raw_bind_parameter(o + 14, row.action)?;
+    st.raw_bind_parameter(o + 15, row.severity)?;
+    st.raw_bind_parameter(o + 16, row.message)?;
+    st.raw_bind_parameter(o + 17, row.raw)?;
+    st.raw_bind_parameter(o + 18, row.attrs)?;
+    st.raw_bind_parameter(o + 19, &packed.hash[..])?;
+    Ok(())
+}
+
 /// Inserts the events and issues of one evidence item (see [`Tx::event_writer`]).
 pub struct EventWriter<'t> {
     evidence_id: i64,
     next_id: i64,
     event: CachedStatement<'t>,
+    /// One INSERT of [`ROWS_PER_INSERT`] rows: one statement step instead of sixteen.
+    group: CachedStatement<'t>,
     issue: CachedStatement<'t>,
 }
 
@@ -1056,29 +1100,32 @@ impl EventWriter<'_> {
                 packed.id, packed.evidence_id, self.next_id, self.evidence_id
             )));
         }
-        let row = batch.stored(packed);
-        let st = &mut self.event;
-        st.raw_bind_parameter(1, row.id)?;
-        st.raw_bind_parameter(2, row.ts)?;
-        st.raw_bind_parameter(3, row.ts_source)?;
-        st.raw_bind_parameter(4, row.ts_quality)?;
-        st.raw_bind_parameter(5, row.source)?;
-        st.raw_bind_parameter(6, row.evidence_id)?;
-        st.raw_bind_parameter(7, row.locator)?;
-        st.raw_bind_parameter(8, row.host)?;
-        st.raw_bind_parameter(9, row.user)?;
-        st.raw_bind_parameter(10, row.src_ip)?;
-        st.raw_bind_parameter(11, row.dst_ip)?;
-        st.raw_bind_parameter(12, row.process)?;
-        st.raw_bind_parameter(13, row.event_code)?;
-        st.raw_bind_parameter(14, row.action)?;
-        st.raw_bind_parameter(15, row.severity)?;
-        st.raw_bind_parameter(16, row.message)?;
-        st.raw_bind_parameter(17, row.raw)?;
-        st.raw_bind_parameter(18, row.attrs)?;
-        st.raw_bind_parameter(19, &packed.hash[..])?;
-        st.raw_execute()?;
+        bind_row(&mut self.event, 0, batch, packed)?;
+        self.event.raw_execute()?;
         self.next_id += 1;
+        Ok(())
+    }
+
+    /// Stores events `range` of a batch, as [`EventWriter::insert`] does one by one; a
+    /// range of [`ROWS_PER_INSERT`] events goes in as one multi-row INSERT.
+    pub fn insert_range(&mut self, batch: &EventBatch, range: Range<usize>) -> Result<()> {
+        if range.len() != ROWS_PER_INSERT {
+            return range.into_iter().try_for_each(|i| self.insert(batch, i));
+        }
+        for (k, packed) in batch.rows[range.clone()].iter().enumerate() {
+            let id = self.next_id + k as i64;
+            if packed.id != id || packed.evidence_id != self.evidence_id {
+                return Err(Error::Invalid(format!(
+                    "event {} of evidence {} prepared out of turn (next is {} of {})",
+                    packed.id, packed.evidence_id, id, self.evidence_id
+                )));
+            }
+        }
+        for (k, packed) in batch.rows[range].iter().enumerate() {
+            bind_row(&mut self.group, k * EVENT_COLUMNS, batch, packed)?;
+        }
+        self.group.raw_execute()?;
+        self.next_id += ROWS_PER_INSERT as i64;
         Ok(())
     }
 
@@ -1160,5 +1207,52 @@ mod tests {
         batch.clear();
         assert!(batch.is_empty());
         assert_eq!(batch.buffer_len(), 0);
+    }
+
+    #[test]
+    fn a_multi_row_insert_stores_what_single_inserts_store() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut case = Case::create(&dir.path().join("c.tideline"), "t", "tester").unwrap();
+        let hashes = Hashes {
+            size: 0,
+            sha256: "0".repeat(64),
+            sha1: "0".repeat(40),
+            md5: "0".repeat(32),
+        };
+        let evidence = NewEvidence {
+            file_name: "f",
+            original_path: "f",
+            hashes: &hashes,
+            format: None,
+            acquired_at: None,
+            imported_at: 0,
+            imported_by: "tester",
+        };
+        let ev = case.write(|tx| tx.insert_evidence(&evidence)).unwrap();
+        // 37 events: two groups of 16, then five one by one.
+        let events: Vec<Event> = (0..37)
+            .map(|i| event(&format!("message {i}"), (i % 3 == 0).then_some("h")))
+            .collect();
+        let mut batch = EventBatch::new();
+        case.write(|tx| {
+            let mut w = tx.event_writer(ev)?;
+            for (k, e) in events.iter().enumerate() {
+                batch.push(e, w.next_id() + k as i64, ev)?;
+            }
+            w.insert_range(&batch, 0..16)?;
+            // A group prepared for other ids is refused.
+            assert!(w.insert_range(&batch, 0..16).is_err());
+            w.insert_range(&batch, 16..32)?;
+            w.insert_range(&batch, 32..37)
+        })
+        .unwrap();
+        for (k, e) in events.iter().enumerate() {
+            let stored = case.event(k as i64 + 1).unwrap();
+            assert_eq!(stored.message, e.message);
+            assert_eq!(stored.host, e.host);
+            assert_eq!(stored.raw, e.raw);
+            assert_eq!(stored.row_hash, batch.rows[k].hash.to_vec());
+        }
+        assert!(case.event(38).is_err());
     }
 }
