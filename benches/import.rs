@@ -162,6 +162,26 @@ fn peak_rss_mib() -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
+/// CPU seconds (user + system, all threads) the process has used so far.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the parenthesised command name; utime and stime are the 12th and 13th.
+    let fields: Vec<&str> = stat
+        .rsplit(')')
+        .next()
+        .unwrap_or("")
+        .split_whitespace()
+        .collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    // The kernel reports clock ticks of 1/100 s on Linux.
+    (ticks(11) + ticks(12)) / 100.0
+}
+
 fn main() {
     let args: Vec<String> = std::env::args()
         .skip(1)
@@ -195,12 +215,14 @@ fn main() {
         ..Default::default()
     };
     let rss_before = peak_rss_mib();
+    let cpu_before = cpu_seconds();
     let start = Instant::now();
     let report = import_paths(&mut case, &[input], &opts, &mut |_| {
         ControlFlow::Continue(())
     })
     .expect("import");
     let secs = start.elapsed().as_secs_f64();
+    let cpu = cpu_seconds() - cpu_before;
     let events: u64 = report.imported.iter().map(|s| s.events).sum();
     let issues: u64 = report.imported.iter().map(|s| s.issues).sum();
     assert!(report.refused.is_empty(), "{:?}", report.refused);
@@ -209,14 +231,18 @@ fn main() {
         expected_records,
         "every record accounted for"
     );
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let load: Vec<&str> = load.split_whitespace().take(3).collect();
     let case_bytes = std::fs::metadata(case.path()).map(|m| m.len()).unwrap_or(0);
     println!(
-        "import {format}: {expected_records} records, {:.1} MB in {secs:.2} s = {:.0} events/s, {:.1} MB/s; peak RSS {:.0} MiB (before import {:.0} MiB); case file {:.1} MB",
+        "import {format}: {expected_records} records, {:.1} MB in {secs:.2} s = {:.0} events/s, {:.1} MB/s; CPU {cpu:.2} s ({:.0} events per CPU second); peak RSS {:.0} MiB (before import {:.0} MiB); case file {:.1} MB; load average {}",
         bytes as f64 / 1e6,
         events as f64 / secs,
         bytes as f64 / 1e6 / secs,
+        events as f64 / cpu.max(0.01),
         peak_rss_mib(),
         rss_before,
         case_bytes as f64 / 1e6,
+        load.join(" "),
     );
 }

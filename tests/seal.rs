@@ -186,3 +186,62 @@ fn an_unsealed_case_still_checks_rows_chunks_and_chain() {
         vec!["event 2 (line 2 of syslog-newyear.log) was altered: its content no longer matches its row hash".to_string()]
     );
 }
+
+fn triggers_of(path: &std::path::Path) -> Vec<(String, String)> {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
+        .unwrap();
+    let rows = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .unwrap();
+    rows
+}
+
+/// An import sets the seal's INSERT triggers aside inside its own transaction: after a
+/// finished, a refused and a cancelled import they are all back, with the same SQL.
+#[test]
+fn an_import_leaves_the_seal_triggers_exactly_as_they_were() {
+    let dir = Dir::new();
+    let path = dir.path("c.tideline");
+    let mut case = Case::create(&path, "triggers", "t").unwrap();
+    let before = triggers_of(&path);
+    assert_eq!(
+        before
+            .iter()
+            .filter(|(name, _)| name == "sealed_events_insert")
+            .count(),
+        1
+    );
+    let opts = ImportOptions {
+        year: Some(2026),
+        ..Default::default()
+    };
+    let auth = sample("incident-2026-03/bastion-01/auth.log");
+    import_file(&mut case, &auth, &opts, &mut |_| ControlFlow::Continue(())).unwrap();
+    assert_eq!(triggers_of(&path), before);
+    let dup = import_file(&mut case, &auth, &opts, &mut |_| ControlFlow::Continue(()));
+    assert_eq!(dup.unwrap_err().code(), "duplicate_evidence");
+    assert_eq!(triggers_of(&path), before);
+    let cancelled = import_file(
+        &mut case,
+        &sample("incident-2026-03/bastion-01/malformed.log"),
+        &opts,
+        &mut |_| ControlFlow::Break(()),
+    );
+    assert_eq!(cancelled.unwrap_err().code(), "cancelled");
+    assert_eq!(triggers_of(&path), before);
+    seal(&mut case, "t").unwrap();
+    drop(case);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let err = conn
+        .execute_batch(
+            "INSERT INTO events (ts_quality, source, evidence_id, locator, message, raw, attrs, \
+             row_hash) VALUES ('exact', 'x', 1, 'line 1', 'x', x'', '{}', x'')",
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("the case is sealed"), "{err}");
+}

@@ -6,12 +6,18 @@
 //! item that cannot be imported (a duplicate, an unreadable file, a decompression bomb,
 //! the wrong `--format`) is rolled back alone and reported as refused; cancelling rolls
 //! back everything, leaving the case exactly as it was.
+//!
+//! Within an item, the parser runs on a thread of its own and also makes each event
+//! ready to store (attrs as JSON, row hash, every column packed into an
+//! [`EventBatch`]); the thread holding the transaction only inserts. At most
+//! `BATCHES_IN_FLIGHT` batches are between the two, so memory stays bounded.
 
-use std::cell::Cell;
 use std::io::{BufReader, Read};
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
+use std::sync::Arc;
 use std::time::Instant;
 
 use serde::Serialize;
@@ -22,7 +28,7 @@ use crate::archive::audit;
 use crate::error::{Error, Result};
 use crate::event::{Event, ImportIssue};
 use crate::evidence::{self, Acquisition};
-use crate::store::{Case, EventWriter, Tx};
+use crate::store::{Case, EventBatch, EventWriter, Tx, ROWS_PER_INSERT};
 use crate::time::{format_micros, now_micros, Micros};
 
 /// How far an import has got.
@@ -78,12 +84,83 @@ struct Counters {
     issues: u64,
 }
 
+/// Records parsed in a row: events ready to insert, import issues, and the count of
+/// lines that were no record.
+#[derive(Default)]
+struct Batch {
+    events: EventBatch,
+    issues: Vec<ImportIssue>,
+    skipped: u64,
+}
+
+/// Events per batch handed from the parsing thread to the storing thread.
+const BATCH: usize = 2048;
+/// A batch is handed over early when its buffer holds this many bytes (EVTX rows are big).
+const BATCH_BYTES: usize = 4 << 20;
+/// Batches on their way between the two threads at most: with [`BATCH_BYTES`], this
+/// bounds the memory an import holds, whatever the size of the evidence.
+const BATCHES_IN_FLIGHT: usize = 8;
+
+/// The parsing thread's sink: makes each event ready to store (id, attrs JSON, row
+/// hash) and hands the records over in batches, reusing the batches the storing thread
+/// sends back.
+struct ChannelSink {
+    out: SyncSender<Batch>,
+    recycled: Receiver<Batch>,
+    batch: Batch,
+    evidence_id: i64,
+    next_id: i64,
+}
+
+impl ChannelSink {
+    fn full(&mut self) -> Result<()> {
+        if self.batch.events.len() + self.batch.issues.len() >= BATCH
+            || self.batch.events.buffer_len() >= BATCH_BYTES
+        {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Hands the batch over. Fails when the storing thread has stopped (a cancel or an
+    /// error of its own, which is the one reported).
+    fn flush(&mut self) -> Result<()> {
+        if self.batch.events.is_empty() && self.batch.issues.is_empty() && self.batch.skipped == 0 {
+            return Ok(());
+        }
+        let empty = self.recycled.try_recv().unwrap_or_default();
+        let batch = std::mem::replace(&mut self.batch, empty);
+        self.out.send(batch).map_err(|_| Error::Cancelled)
+    }
+}
+
+impl Sink for ChannelSink {
+    fn event(&mut self, event: Event) -> Result<()> {
+        self.batch
+            .events
+            .push(&event, self.next_id, self.evidence_id)?;
+        self.next_id += 1;
+        self.full()
+    }
+
+    fn issue(&mut self, issue: ImportIssue) -> Result<()> {
+        self.batch.issues.push(issue);
+        self.full()
+    }
+
+    fn skip(&mut self) -> Result<()> {
+        self.batch.skipped += 1;
+        Ok(())
+    }
+}
+
+/// The storing side: inserts what the parsing thread sends, counts, reports progress.
 struct StoreSink<'a, 'w, 't> {
     writer: &'w mut EventWriter<'t>,
     progress: &'a mut dyn FnMut(&Progress) -> ControlFlow<()>,
     state: Progress,
     totals: &'a mut Counters,
-    raw_read: Rc<Cell<u64>>,
+    raw_read: Arc<AtomicU64>,
     events: u64,
     issues: u64,
     skipped: u64,
@@ -100,7 +177,10 @@ impl StoreSink<'_, '_, '_> {
     }
 
     fn report(&mut self) -> Result<()> {
-        self.state.bytes_done = self.raw_read.get().min(self.state.bytes_total);
+        self.state.bytes_done = self
+            .raw_read
+            .load(Ordering::Relaxed)
+            .min(self.state.bytes_total);
         self.state.events = self.totals.events;
         self.state.issues = self.totals.issues;
         let secs = self.totals.started.elapsed().as_secs_f64();
@@ -114,29 +194,38 @@ impl StoreSink<'_, '_, '_> {
             ControlFlow::Break(()) => Err(Error::Cancelled),
         }
     }
-}
 
-impl Sink for StoreSink<'_, '_, '_> {
-    fn event(&mut self, event: Event) -> Result<()> {
-        if let Some(ts) = event.ts {
-            self.first = Some(self.first.map_or(ts, |f| f.min(ts)));
-            self.last = Some(self.last.map_or(ts, |l| l.max(ts)));
+    /// Stores every batch until the parsing thread is done, sending each emptied batch
+    /// back for reuse. Takes the receiving end, so that returning early (cancel, error)
+    /// drops it and stops the parsing thread.
+    fn store_all(&mut self, batches: Receiver<Batch>, recycle: Sender<Batch>) -> Result<()> {
+        for mut batch in batches {
+            self.skipped += batch.skipped;
+            let n = batch.events.len();
+            for start in (0..n).step_by(ROWS_PER_INSERT) {
+                let group = start..(start + ROWS_PER_INSERT).min(n);
+                self.writer.insert_range(&batch.events, group.clone())?;
+                for i in group {
+                    if let Some(ts) = batch.events.ts(i) {
+                        self.first = Some(self.first.map_or(ts, |f| f.min(ts)));
+                        self.last = Some(self.last.map_or(ts, |l| l.max(ts)));
+                    }
+                    self.events += 1;
+                    self.totals.events += 1;
+                    self.tick()?;
+                }
+            }
+            for issue in batch.issues.drain(..) {
+                self.writer.issue(&issue)?;
+                self.issues += 1;
+                self.totals.issues += 1;
+                self.tick()?;
+            }
+            batch.events.clear();
+            batch.skipped = 0;
+            // The parsing thread may have finished: then the batch is simply dropped.
+            let _ = recycle.send(batch);
         }
-        self.writer.event(&event)?;
-        self.events += 1;
-        self.totals.events += 1;
-        self.tick()
-    }
-
-    fn issue(&mut self, issue: ImportIssue) -> Result<()> {
-        self.writer.issue(&issue)?;
-        self.issues += 1;
-        self.totals.issues += 1;
-        self.tick()
-    }
-
-    fn skip(&mut self) -> Result<()> {
-        self.skipped += 1;
         Ok(())
     }
 }
@@ -144,7 +233,7 @@ impl Sink for StoreSink<'_, '_, '_> {
 fn choose_format(item: &Item, opts: &ImportOptions) -> Result<Option<Format>> {
     let path = &item.display;
     let mut head = Vec::with_capacity(HEAD as usize);
-    item.open_content(Rc::new(Cell::new(0)))
+    item.open_content(Arc::new(AtomicU64::new(0)))
         .and_then(|r| r.take(HEAD).read_to_end(&mut head))
         .map_err(|e| Error::io(path, e))?;
     match &opts.format {
@@ -182,7 +271,12 @@ fn import_item(
         imported_at: now_micros(),
         format: format.map(Format::name),
     };
-    let (evidence_id, hashes) = evidence::register(tx, &item.origin, &|| item.open_raw(), &acq)?;
+    let (evidence_id, hashes) = evidence::register(
+        tx,
+        &item.origin,
+        &|| item.open_raw().map(|r| r as Box<dyn Read>),
+        &acq,
+    )?;
     let mut summary = ImportSummary {
         path: path.clone(),
         evidence_id,
@@ -203,15 +297,24 @@ fn import_item(
         let mut parser = format.parser(&file, opts);
         let mut again = BufReader::with_capacity(
             256 * 1024,
-            item.open_content(Rc::new(Cell::new(0))).map_err(io_err)?,
+            item.open_content(Arc::new(AtomicU64::new(0)))
+                .map_err(io_err)?,
         );
-        parser.prepare(&mut again)?;
-        let raw_read = Rc::new(Cell::new(0));
+        let raw_read = Arc::new(AtomicU64::new(0));
         let mut input = BufReader::with_capacity(
             256 * 1024,
             item.open_content(raw_read.clone()).map_err(io_err)?,
         );
         let mut writer = tx.event_writer(evidence_id)?;
+        let (out, batches) = sync_channel(BATCHES_IN_FLIGHT);
+        let (recycle, recycled) = channel();
+        let mut parsing = ChannelSink {
+            out,
+            recycled,
+            batch: Batch::default(),
+            evidence_id,
+            next_id: writer.next_id(),
+        };
         let mut sink = StoreSink {
             writer: &mut writer,
             progress,
@@ -234,7 +337,21 @@ fn import_item(
             last: None,
         };
         sink.report()?;
-        parser.parse(&mut input, &mut sink)?;
+        // Parse (and prepare rows: attrs, row hash) on one thread, insert on this one,
+        // which holds the transaction.
+        std::thread::scope(|scope| {
+            let parser_thread = scope.spawn(move || -> Result<()> {
+                parser.prepare(&mut again)?;
+                parser.parse(&mut input, &mut parsing)?;
+                parsing.flush()
+            });
+            let stored = sink.store_all(batches, recycle);
+            let parsed = parser_thread
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            // When storing stopped first, the parser's error is only the closed channel.
+            stored.and(parsed)
+        })?;
         sink.report()?;
         summary.events = sink.events;
         summary.issues = sink.issues;
@@ -287,36 +404,46 @@ pub fn import_paths(
     opts: &ImportOptions,
     progress: &mut dyn FnMut(&Progress) -> ControlFlow<()>,
 ) -> Result<ImportReport> {
-    let (items, mut refused) = expand(paths);
+    let (items, refused) = expand(paths);
+    case.write(|tx| {
+        tx.with_insert_seal_suspended(|| import_items(tx, &items, refused, opts, progress))
+    })
+}
+
+fn import_items(
+    tx: &Tx<'_>,
+    items: &[Item],
+    mut refused: Vec<Refused>,
+    opts: &ImportOptions,
+    progress: &mut dyn FnMut(&Progress) -> ControlFlow<()>,
+) -> Result<ImportReport> {
     let total = items.len();
     let mut totals = Counters {
         started: Instant::now(),
         events: 0,
         issues: 0,
     };
-    case.write(|tx| {
-        let mut imported = Vec::new();
-        for (i, item) in items.iter().enumerate() {
-            tx.savepoint()?;
-            match import_item(tx, item, opts, (i + 1, total), &mut totals, progress) {
-                Ok(summary) => {
-                    tx.release()?;
-                    imported.push(summary);
-                }
-                Err(Error::Cancelled) => return Err(Error::Cancelled),
-                Err(e @ Error::Sqlite(_)) => return Err(e),
-                Err(e) => {
-                    tx.rollback_to()?;
-                    refused.push(Refused {
-                        path: item.display.clone(),
-                        code: e.code().into(),
-                        reason: e.to_string(),
-                    });
-                }
+    let mut imported = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        tx.savepoint()?;
+        match import_item(tx, item, opts, (i + 1, total), &mut totals, progress) {
+            Ok(summary) => {
+                tx.release()?;
+                imported.push(summary);
+            }
+            Err(Error::Cancelled) => return Err(Error::Cancelled),
+            Err(e @ Error::Sqlite(_)) => return Err(e),
+            Err(e) => {
+                tx.rollback_to()?;
+                refused.push(Refused {
+                    path: item.display.clone(),
+                    code: e.code().into(),
+                    reason: e.to_string(),
+                });
             }
         }
-        Ok(ImportReport { imported, refused })
-    })
+    }
+    Ok(ImportReport { imported, refused })
 }
 
 /// Imports one regular file; fails with the reason when it cannot be imported.
@@ -339,5 +466,9 @@ pub fn import_file(
         events: 0,
         issues: 0,
     };
-    case.write(|tx| import_item(tx, &item, opts, (1, 1), &mut totals, progress))
+    case.write(|tx| {
+        tx.with_insert_seal_suspended(|| {
+            import_item(tx, &item, opts, (1, 1), &mut totals, progress)
+        })
+    })
 }

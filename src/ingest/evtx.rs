@@ -22,7 +22,7 @@ use std::io::BufRead;
 use std::sync::Arc;
 
 use evtx::err::EvtxError;
-use evtx::{EvtxParser as Reader, ParserSettings};
+use evtx::{EvtxChunkData, EvtxParser as Reader, ParserSettings};
 use serde_json::{Map, Value};
 
 use super::common::parse_time;
@@ -42,11 +42,20 @@ pub(super) fn sniff(head: &[u8]) -> bool {
     head.starts_with(MAGIC)
 }
 
-pub struct EvtxParser;
+/// Reads chunks in rounds of `round` and parses each round on `threads` threads.
+pub struct EvtxParser {
+    threads: usize,
+    round: usize,
+}
 
 impl EvtxParser {
     pub fn new(_file: &FileContext, _opts: &ImportOptions) -> Self {
-        EvtxParser
+        EvtxParser {
+            threads: std::thread::available_parallelism()
+                .map_or(1, |n| n.get())
+                .clamp(1, MAX_THREADS),
+            round: CHUNKS_PER_ROUND,
+        }
     }
 }
 
@@ -218,6 +227,160 @@ fn event_of(json: &Value, header_id: u64) -> Event {
     out
 }
 
+/// What one chunk yields, in file order. Nearly every record is an event, so the
+/// smaller issue variant wastes little, and boxing would cost an allocation per event.
+#[allow(clippy::large_enum_variant)]
+enum Record {
+    Event(Event),
+    Issue(ImportIssue),
+}
+
+/// A chunk as the reader hands it over: its bytes, or the error reading it.
+enum ChunkSlot {
+    Data(Box<EvtxChunkData>),
+    Unreadable(ImportIssue),
+}
+
+/// Chunks parsed at once, split over the worker threads. 64 KiB each, so a round holds
+/// a few MiB of chunks and their events at most.
+const CHUNKS_PER_ROUND: usize = 32;
+/// Worker threads at most, whatever the machine offers.
+const MAX_THREADS: usize = 4;
+
+/// Parses one chunk into its events and issues, in record order.
+fn parse_chunk(chunk: &mut EvtxChunkData, settings: &Arc<ParserSettings>, out: &mut Vec<Record>) {
+    let number = chunk.number;
+    let (first_id, last_id) = (
+        chunk.header.first_event_record_id,
+        chunk.header.last_event_record_id,
+    );
+    let mut parsed = match chunk.parse(Arc::clone(settings)) {
+        Ok(p) => p,
+        Err(e) => {
+            out.push(Record::Issue(ImportIssue {
+                locator: number.map_or_else(|| "chunk ?".into(), |n| format!("chunk {n}")),
+                reason: format!(
+                    "a chunk whose records cannot be read (its header lists record \
+                     header ids {first_id} to {last_id}): {}",
+                    explain(&e)
+                ),
+                raw: Vec::new(),
+            }));
+            return;
+        }
+    };
+    for record in parsed.iter() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                out.push(Record::Issue(ImportIssue {
+                    locator: locate(&e, number),
+                    reason: format!("a record that cannot be read: {}", explain(&e)),
+                    raw: Vec::new(),
+                }));
+                continue;
+            }
+        };
+        let header_id = record.event_record_id;
+        let data: &[u8] = record.chunk.data;
+        let start = record.binxml_offset.saturating_sub(RECORD_HEADER_SIZE);
+        let end = record.binxml_offset + u64::from(record.binxml_size);
+        let rendered = record
+            .into_json_bytes()
+            .map_err(|e| explain(&e))
+            .and_then(|r| {
+                let v = serde_json::from_slice::<Value>(&r.data)
+                    .map_err(|e| format!("the crate's JSON does not parse: {e}"))?;
+                Ok((v, r.data))
+            });
+        out.push(match rendered {
+            Ok((json, raw)) => {
+                let mut event = event_of(&json, header_id);
+                event.raw = raw;
+                if let Some(n) = number {
+                    event.attrs.insert("chunk".into(), n.into());
+                }
+                Record::Event(event)
+            }
+            Err(reason) => Record::Issue(ImportIssue {
+                locator: match number {
+                    Some(n) => format!("chunk {n}, record header id {header_id}"),
+                    None => format!("record header id {header_id}"),
+                },
+                reason: format!("a record that cannot be rendered: {reason}"),
+                raw: data
+                    .get(start as usize..end as usize)
+                    .unwrap_or_default()
+                    .to_vec(),
+            }),
+        });
+    }
+}
+
+/// Parses a round of chunks on up to `threads` threads (each takes every
+/// `threads`-th chunk) and hands their records to the sink in file order, so the output
+/// is the same as one thread's.
+fn parse_round(
+    round: &mut Vec<ChunkSlot>,
+    threads: usize,
+    settings: &Arc<ParserSettings>,
+    sink: &mut dyn Sink,
+) -> Result<()> {
+    let parse_share = |share: &mut [(usize, &mut ChunkSlot)]| -> Vec<(usize, Vec<Record>)> {
+        share
+            .iter_mut()
+            .map(|(i, slot)| {
+                let mut out = Vec::new();
+                if let ChunkSlot::Data(chunk) = slot {
+                    parse_chunk(chunk, settings, &mut out);
+                }
+                (*i, out)
+            })
+            .collect()
+    };
+    if round.is_empty() {
+        return Ok(());
+    }
+    let threads = threads.min(round.len());
+    let round_len = round.len();
+    let mut shares: Vec<Vec<(usize, &mut ChunkSlot)>> = (0..threads).map(|_| Vec::new()).collect();
+    for (i, slot) in round.iter_mut().enumerate() {
+        shares[i % threads].push((i, slot));
+    }
+    let mut results: Vec<Option<Vec<Record>>> = (0..round_len).map(|_| None).collect();
+    let done: Vec<Vec<(usize, Vec<Record>)>> = if threads == 1 {
+        shares.iter_mut().map(|s| parse_share(s)).collect()
+    } else {
+        std::thread::scope(|scope| {
+            let (first, rest) = shares.split_first_mut().expect("one share at least");
+            let handles: Vec<_> = rest
+                .iter_mut()
+                .map(|s| scope.spawn(|| parse_share(s)))
+                .collect();
+            let mut done = vec![parse_share(first)];
+            for h in handles {
+                done.push(h.join().expect("an EVTX worker thread panicked"));
+            }
+            done
+        })
+    };
+    for (i, records) in done.into_iter().flatten() {
+        results[i] = Some(records);
+    }
+    for (slot, records) in round.drain(..).zip(results) {
+        if let ChunkSlot::Unreadable(issue) = slot {
+            sink.issue(issue)?;
+        }
+        for record in records.unwrap_or_default() {
+            match record {
+                Record::Event(e) => sink.event(e)?,
+                Record::Issue(i) => sink.issue(i)?,
+            }
+        }
+    }
+    Ok(())
+}
+
 impl Parser for EvtxParser {
     fn parse(&mut self, input: &mut dyn BufRead, sink: &mut dyn Sink) -> Result<()> {
         let mut bytes = Vec::new();
@@ -232,87 +395,26 @@ impl Parser for EvtxParser {
             .map_err(|e| Error::Invalid(format!("not a readable EVTX file: {}", explain(&e))))?
             .with_configuration(settings.clone());
         let settings = Arc::new(settings);
+        let (threads, round_size) = (self.threads.max(1), self.round.max(1));
         let mut last_chunk = None;
+        let mut round = Vec::with_capacity(round_size);
         for chunk in reader.chunks() {
-            let mut chunk = match chunk {
-                Ok(c) => c,
-                Err(e) => {
-                    sink.issue(ImportIssue {
-                        locator: locate(&e, last_chunk.map(|c: u64| c + 1)),
-                        reason: format!("an unreadable chunk: {}", explain(&e)),
-                        raw: Vec::new(),
-                    })?;
-                    continue;
+            round.push(match chunk {
+                Ok(c) => {
+                    last_chunk = c.number.or(last_chunk);
+                    ChunkSlot::Data(Box::new(c))
                 }
-            };
-            let number = chunk.number;
-            last_chunk = number.or(last_chunk);
-            let (first_id, last_id) = (
-                chunk.header.first_event_record_id,
-                chunk.header.last_event_record_id,
-            );
-            let mut parsed = match chunk.parse(Arc::clone(&settings)) {
-                Ok(p) => p,
-                Err(e) => {
-                    sink.issue(ImportIssue {
-                        locator: number.map_or_else(|| "chunk ?".into(), |n| format!("chunk {n}")),
-                        reason: format!(
-                            "a chunk whose records cannot be read (its header lists record \
-                             header ids {first_id} to {last_id}): {}",
-                            explain(&e)
-                        ),
-                        raw: Vec::new(),
-                    })?;
-                    continue;
-                }
-            };
-            for record in parsed.iter() {
-                let record = match record {
-                    Ok(r) => r,
-                    Err(e) => {
-                        sink.issue(ImportIssue {
-                            locator: locate(&e, number),
-                            reason: format!("a record that cannot be read: {}", explain(&e)),
-                            raw: Vec::new(),
-                        })?;
-                        continue;
-                    }
-                };
-                let header_id = record.event_record_id;
-                let data: &[u8] = record.chunk.data;
-                let start = record.binxml_offset.saturating_sub(RECORD_HEADER_SIZE);
-                let end = record.binxml_offset + u64::from(record.binxml_size);
-                let rendered = record
-                    .into_json_bytes()
-                    .map_err(|e| explain(&e))
-                    .and_then(|r| {
-                        let v = serde_json::from_slice::<Value>(&r.data)
-                            .map_err(|e| format!("the crate's JSON does not parse: {e}"))?;
-                        Ok((v, r.data))
-                    });
-                match rendered {
-                    Ok((json, raw)) => {
-                        let mut event = event_of(&json, header_id);
-                        event.raw = raw;
-                        if let Some(n) = number {
-                            event.attrs.insert("chunk".into(), n.into());
-                        }
-                        sink.event(event)?;
-                    }
-                    Err(reason) => sink.issue(ImportIssue {
-                        locator: match number {
-                            Some(n) => format!("chunk {n}, record header id {header_id}"),
-                            None => format!("record header id {header_id}"),
-                        },
-                        reason: format!("a record that cannot be rendered: {reason}"),
-                        raw: data
-                            .get(start as usize..end as usize)
-                            .unwrap_or_default()
-                            .to_vec(),
-                    })?,
-                }
+                Err(e) => ChunkSlot::Unreadable(ImportIssue {
+                    locator: locate(&e, last_chunk.map(|c: u64| c + 1)),
+                    reason: format!("an unreadable chunk: {}", explain(&e)),
+                    raw: Vec::new(),
+                }),
+            });
+            if round.len() == round_size {
+                parse_round(&mut round, threads, &settings, sink)?;
             }
         }
+        parse_round(&mut round, threads, &settings, sink)?;
         if partial > 0 {
             sink.issue(ImportIssue {
                 locator: format!("chunk {partial_chunk}"),
@@ -402,12 +504,60 @@ mod tests {
         }
     }
 
+    /// Keeps what the parser pushes.
+    #[derive(Default)]
+    struct Keep(Vec<Event>, Vec<ImportIssue>);
+
+    impl Sink for Keep {
+        fn event(&mut self, e: Event) -> Result<()> {
+            self.0.push(e);
+            Ok(())
+        }
+        fn issue(&mut self, i: ImportIssue) -> Result<()> {
+            self.1.push(i);
+            Ok(())
+        }
+        fn skip(&mut self) -> Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn chunks_parsed_on_several_threads_come_out_in_file_order() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/sample-data/evtx-attack-samples/lateral_movement/LM_5145_Remote_FileCopy.evtx"
+        );
+        let bytes = std::fs::read(path).unwrap();
+        let run = |threads, round| {
+            let mut sink = Keep::default();
+            EvtxParser { threads, round }
+                .parse(&mut &bytes[..], &mut sink)
+                .unwrap();
+            sink
+        };
+        let one = run(1, 1);
+        assert_eq!(one.0.len(), 869);
+        assert_eq!(one.0[0].locator, "record 437472");
+        assert_eq!(one.0[868].locator, "record 438340");
+        // 17 chunks: rounds of 5 leave a short last round, 3 threads a short last share.
+        for (threads, round) in [(3, 5), (4, 32), (2, 2)] {
+            let many = run(threads, round);
+            assert!(many.0 == one.0, "{threads} threads, rounds of {round}");
+            assert_eq!(many.1, one.1);
+        }
+    }
+
     #[test]
     fn garbage_after_the_magic_is_an_error_not_a_panic() {
         let mut bytes = MAGIC.to_vec();
         bytes.extend_from_slice(&[0xff; 5000]);
         let mut sink = Count::default();
-        let _ = EvtxParser.parse(&mut &bytes[..], &mut sink);
+        let _ = EvtxParser {
+            threads: 2,
+            round: 4,
+        }
+        .parse(&mut &bytes[..], &mut sink);
         assert_eq!(sink.0, 0);
     }
 }

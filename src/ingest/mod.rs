@@ -44,8 +44,9 @@ pub trait Sink {
     fn skip(&mut self) -> Result<()>;
 }
 
-/// One evidence format's reader.
-pub trait Parser {
+/// One evidence format's reader. An import runs it on a thread of its own, next to the
+/// thread that stores what it produces.
+pub trait Parser: Send {
     /// Reads the input once before [`Parser::parse`], for parsers that must see the
     /// whole file first (syslog places year-less stamps from the file's last line).
     fn prepare(&mut self, _input: &mut dyn BufRead) -> Result<()> {

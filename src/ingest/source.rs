@@ -7,11 +7,12 @@
 //! Decompression is guarded against bombs: output is capped in total and by ratio, and a
 //! zip member must not expand past the size its header declares.
 
-use std::cell::{Cell, OnceCell};
+use std::cell::OnceCell;
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use crate::error::{Error, Result};
 use crate::evidence::{self, Origin};
@@ -92,7 +93,7 @@ impl Item {
     }
 
     /// The item's bytes as acquired.
-    pub fn open_raw(&self) -> io::Result<Box<dyn Read + '_>> {
+    pub fn open_raw(&self) -> io::Result<Box<dyn Read + Send + '_>> {
         match &self.kind {
             Kind::File(path) => Ok(Box::new(File::open(path)?)),
             Kind::ZipMember {
@@ -112,7 +113,8 @@ impl Item {
 
     /// The bytes a parser reads: the raw bytes, decompressed when they are gzip.
     /// `raw_read` counts the raw bytes consumed (for progress).
-    pub fn open_content(&self, raw_read: Rc<Cell<u64>>) -> io::Result<Box<dyn Read + '_>> {
+    /// The reader may be moved to another thread (the parsing thread of an import).
+    pub fn open_content(&self, raw_read: Arc<AtomicU64>) -> io::Result<Box<dyn Read + Send + '_>> {
         let raw = Counting {
             inner: self.open_raw()?,
             count: raw_read.clone(),
@@ -173,13 +175,13 @@ fn extract_member(archive: &Path, index: usize) -> io::Result<tempfile::NamedTem
 /// Counts bytes read through it.
 struct Counting<R> {
     inner: R,
-    count: Rc<Cell<u64>>,
+    count: Arc<AtomicU64>,
 }
 
 impl<R: Read> Read for Counting<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.count.set(self.count.get() + n as u64);
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
         Ok(n)
     }
 }
@@ -187,7 +189,7 @@ impl<R: Read> Read for Counting<R> {
 /// Stops a decompressor whose output grows past the limits.
 struct BombGuard<R> {
     inner: R,
-    raw_read: Rc<Cell<u64>>,
+    raw_read: Arc<AtomicU64>,
     out: u64,
 }
 
@@ -195,7 +197,7 @@ impl<R: Read> Read for BombGuard<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
         self.out += n as u64;
-        let raw = self.raw_read.get().max(1);
+        let raw = self.raw_read.load(Ordering::Relaxed).max(1);
         if self.out > MAX_EXPANDED || (self.out > RATIO_FLOOR && self.out / raw > MAX_RATIO) {
             return Err(bomb(format!(
                 "gzip data expands to more than {} bytes from {raw}: refused as a decompression bomb",

@@ -6,11 +6,13 @@
 //! statement of Tideline lives in this module.
 
 mod annotations;
+mod bulk;
 mod frame_rows;
 mod incident;
 mod ioc;
 mod schema;
 
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use rusqlite::config::DbConfig;
@@ -769,15 +771,20 @@ impl<'c> Tx<'c> {
                 .query_row("SELECT coalesce(max(id), 0) + 1 FROM events", [], |r| {
                     r.get(0)
                 })?;
+        let insert = |rows: usize| {
+            let tuple = format!("({})", vec!["?"; EVENT_COLUMNS].join(", "));
+            format!(
+                "INSERT INTO events (id, ts, ts_source, ts_quality, source, evidence_id, locator, \
+                 host, user, src_ip, dst_ip, process, event_code, action, severity, message, raw, \
+                 attrs, row_hash) VALUES {}",
+                vec![tuple; rows].join(", ")
+            )
+        };
         Ok(EventWriter {
             evidence_id,
             next_id,
-            event: self.0.prepare_cached(
-                "INSERT INTO events (id, ts, ts_source, ts_quality, source, evidence_id, locator, \
-                 host, user, src_ip, dst_ip, process, event_code, action, severity, message, raw, \
-                 attrs, row_hash) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
-            )?,
+            event: self.0.prepare_cached(&insert(1))?,
+            group: self.0.prepare_cached(&insert(ROWS_PER_INSERT))?,
             issue: self.0.prepare_cached(
                 "INSERT INTO import_issue (evidence_id, locator, reason, raw) VALUES (?1, ?2, ?3, ?4)",
             )?,
@@ -858,66 +865,280 @@ impl<'c> Tx<'c> {
     }
 }
 
+/// Where one column's value lies in an [`EventBatch`]'s buffer; `len == u32::MAX` is NULL.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    start: u32,
+    len: u32,
+}
+
+const NULL_SPAN: Span = Span {
+    start: 0,
+    len: u32::MAX,
+};
+
+/// The text and blob columns of an event row, in [`PackedRow::spans`] order.
+const TS_SOURCE: usize = 0;
+const TS_QUALITY: usize = 1;
+const SOURCE: usize = 2;
+const LOCATOR: usize = 3;
+const HOST: usize = 4;
+const USER: usize = 5;
+const SRC_IP: usize = 6;
+const DST_IP: usize = 7;
+const PROCESS: usize = 8;
+const EVENT_CODE: usize = 9;
+const ACTION: usize = 10;
+const SEVERITY: usize = 11;
+const MESSAGE: usize = 12;
+const ATTRS: usize = 13;
+const RAW: usize = 14;
+
+#[derive(Debug)]
+struct PackedRow {
+    id: i64,
+    evidence_id: i64,
+    ts: Option<Micros>,
+    spans: [Span; 15],
+    hash: [u8; 32],
+}
+
+/// Events made ready to store away from the transaction, on a parsing thread: each has
+/// its id, its `attrs` as JSON and its row hash, and every column is copied into one
+/// buffer. A batch crosses from the parsing thread to the storing thread as two
+/// allocations (not one per column per event), and can be cleared and sent back for reuse.
+#[derive(Debug, Default)]
+pub struct EventBatch {
+    bytes: Vec<u8>,
+    rows: Vec<PackedRow>,
+}
+
+impl EventBatch {
+    pub fn new() -> EventBatch {
+        EventBatch::default()
+    }
+
+    /// Number of events in the batch.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Bytes held in the buffer.
+    pub fn buffer_len(&self) -> usize {
+        self.bytes.len()
+    }
+
+    /// Empties the batch, keeping its memory.
+    pub fn clear(&mut self) {
+        self.bytes.clear();
+        self.rows.clear();
+    }
+
+    fn put(&mut self, b: &[u8]) -> Result<Span> {
+        let start = self.bytes.len();
+        self.bytes.extend_from_slice(b);
+        self.span_since(start)
+    }
+
+    /// The span of what was written to the buffer since `start`.
+    fn span_since(&self, start: usize) -> Result<Span> {
+        let end = self.bytes.len();
+        match (u32::try_from(start), u32::try_from(end - start)) {
+            (Ok(start), Ok(len)) if end < u32::MAX as usize => Ok(Span { start, len }),
+            _ => Err(Error::Invalid("an event batch grew past 4 GiB".into())),
+        }
+    }
+
+    fn put_opt(&mut self, s: Option<&str>) -> Result<Span> {
+        s.map_or(Ok(NULL_SPAN), |s| self.put(s.as_bytes()))
+    }
+
+    /// Adds `event` as event `id` of evidence item `evidence_id`: encodes its attrs and
+    /// hashes the row exactly as it will be stored.
+    pub fn push(&mut self, event: &Event, id: i64, evidence_id: i64) -> Result<()> {
+        let mut spans = [NULL_SPAN; 15];
+        spans[TS_SOURCE] = self.put_opt(event.ts_source.as_deref())?;
+        spans[TS_QUALITY] = self.put(event.ts_quality.as_text().as_bytes())?;
+        spans[SOURCE] = self.put(event.source.as_bytes())?;
+        spans[LOCATOR] = self.put(event.locator.as_bytes())?;
+        spans[HOST] = self.put_opt(event.host.as_deref())?;
+        spans[USER] = self.put_opt(event.user.as_deref())?;
+        spans[SRC_IP] = self.put_opt(event.src_ip.as_deref())?;
+        spans[DST_IP] = self.put_opt(event.dst_ip.as_deref())?;
+        spans[PROCESS] = self.put_opt(event.process.as_deref())?;
+        spans[EVENT_CODE] = self.put_opt(event.event_code.as_deref())?;
+        spans[ACTION] = self.put_opt(event.action.as_deref())?;
+        spans[SEVERITY] = self.put_opt(event.severity.as_deref())?;
+        spans[MESSAGE] = self.put(event.message.as_bytes())?;
+        let attrs_start = self.bytes.len();
+        if event.attrs.is_empty() {
+            self.bytes.extend_from_slice(b"{}");
+        } else {
+            serde_json::to_writer(&mut self.bytes, &event.attrs)?;
+        }
+        spans[ATTRS] = self.span_since(attrs_start)?;
+        spans[RAW] = self.put(&event.raw)?;
+        let mut row = PackedRow {
+            id,
+            evidence_id,
+            ts: event.ts,
+            spans,
+            hash: [0; 32],
+        };
+        row.hash = self.stored(&row).hash();
+        self.rows.push(row);
+        Ok(())
+    }
+
+    fn bytes_of(&self, span: Span) -> Option<&[u8]> {
+        (span.len != u32::MAX)
+            .then(|| &self.bytes[span.start as usize..span.start as usize + span.len as usize])
+    }
+
+    fn text_of(&self, span: Span) -> Option<&str> {
+        // Every text span was copied from a `&str` (or from serde_json's UTF-8 output).
+        self.bytes_of(span)
+            .map(|b| std::str::from_utf8(b).expect("text columns are UTF-8"))
+    }
+
+    fn stored<'a>(&'a self, row: &PackedRow) -> StoredRow<'a> {
+        let t = |i: usize| self.text_of(row.spans[i]);
+        StoredRow {
+            id: row.id,
+            ts: row.ts,
+            ts_source: t(TS_SOURCE),
+            ts_quality: t(TS_QUALITY).unwrap_or_default(),
+            source: t(SOURCE).unwrap_or_default(),
+            evidence_id: row.evidence_id,
+            locator: t(LOCATOR).unwrap_or_default(),
+            host: t(HOST),
+            user: t(USER),
+            src_ip: t(SRC_IP),
+            dst_ip: t(DST_IP),
+            process: t(PROCESS),
+            event_code: t(EVENT_CODE),
+            action: t(ACTION),
+            severity: t(SEVERITY),
+            message: t(MESSAGE).unwrap_or_default(),
+            raw: self.bytes_of(row.spans[RAW]).unwrap_or_default(),
+            attrs: t(ATTRS).unwrap_or_default(),
+        }
+    }
+
+    /// The time of event `i` of the batch.
+    pub fn ts(&self, i: usize) -> Option<Micros> {
+        self.rows[i].ts
+    }
+}
+
+/// Columns bound per event row.
+const EVENT_COLUMNS: usize = 19;
+/// Event rows per multi-row INSERT (16 x 19 parameters, well under SQLite's limit).
+pub const ROWS_PER_INSERT: usize = 16;
+
+/// Binds one packed row to parameters `offset + 1 ..= offset + 19` of `st`.
+fn bind_row(
+    st: &mut CachedStatement<'_>,
+    offset: usize,
+    batch: &EventBatch,
+    packed: &PackedRow,
+) -> Result<()> {
+    let row = batch.stored(packed);
+    let o = offset;
+    st.raw_bind_parameter(o + 1, row.id)?;
+    st.raw_bind_parameter(o + 2, row.ts)?;
+    st.raw_bind_parameter(o + 3, row.ts_source)?;
+    st.raw_bind_parameter(o + 4, row.ts_quality)?;
+    st.raw_bind_parameter(o + 5, row.source)?;
+    st.raw_bind_parameter(o + 6, row.evidence_id)?;
+    st.raw_bind_parameter(o + 7, row.locator)?;
+    st.raw_bind_parameter(o + 8, row.host)?;
+    st.raw_bind_parameter(o + 9, row.user)?;
+    st.raw_bind_parameter(o + 10, row.src_ip)?;
+    st.raw_bind_parameter(o + 11, row.dst_ip)?;
+    st.raw_bind_parameter(o + 12, row.process)?;
+    st.raw_bind_parameter(o + 13, row.event_code)?;
+    st.raw_bind_parameter(o + 14, row.action)?;
+    st.raw_bind_parameter(o + 15, row.severity)?;
+    st.raw_bind_parameter(o + 16, row.message)?;
+    st.raw_bind_parameter(o + 17, row.raw)?;
+    st.raw_bind_parameter(o + 18, row.attrs)?;
+    st.raw_bind_parameter(o + 19, &packed.hash[..])?;
+    Ok(())
+}
+
 /// Inserts the events and issues of one evidence item (see [`Tx::event_writer`]).
 pub struct EventWriter<'t> {
     evidence_id: i64,
     next_id: i64,
     event: CachedStatement<'t>,
+    /// One INSERT of [`ROWS_PER_INSERT`] rows: one statement step instead of sixteen.
+    group: CachedStatement<'t>,
     issue: CachedStatement<'t>,
 }
 
 impl EventWriter<'_> {
-    /// Stores one event, giving it the next id and its row hash.
+    /// The evidence item this writer stores events of.
+    pub fn evidence_id(&self) -> i64 {
+        self.evidence_id
+    }
+
+    /// The id the next stored event gets.
+    pub fn next_id(&self) -> i64 {
+        self.next_id
+    }
+
+    /// Stores event `i` of a batch prepared with [`EventWriter::next_id`] and this
+    /// writer's evidence item; refuses one prepared out of turn, whose row hash would not
+    /// match its row.
+    pub fn insert(&mut self, batch: &EventBatch, i: usize) -> Result<()> {
+        let packed = &batch.rows[i];
+        if packed.id != self.next_id || packed.evidence_id != self.evidence_id {
+            return Err(Error::Invalid(format!(
+                "event {} of evidence {} prepared out of turn (next is {} of {})",
+                packed.id, packed.evidence_id, self.next_id, self.evidence_id
+            )));
+        }
+        bind_row(&mut self.event, 0, batch, packed)?;
+        self.event.raw_execute()?;
+        self.next_id += 1;
+        Ok(())
+    }
+
+    /// Stores events `range` of a batch, as [`EventWriter::insert`] does one by one; a
+    /// range of [`ROWS_PER_INSERT`] events goes in as one multi-row INSERT.
+    pub fn insert_range(&mut self, batch: &EventBatch, range: Range<usize>) -> Result<()> {
+        if range.len() != ROWS_PER_INSERT {
+            return range.into_iter().try_for_each(|i| self.insert(batch, i));
+        }
+        for (k, packed) in batch.rows[range.clone()].iter().enumerate() {
+            let id = self.next_id + k as i64;
+            if packed.id != id || packed.evidence_id != self.evidence_id {
+                return Err(Error::Invalid(format!(
+                    "event {} of evidence {} prepared out of turn (next is {} of {})",
+                    packed.id, packed.evidence_id, id, self.evidence_id
+                )));
+            }
+        }
+        for (k, packed) in batch.rows[range].iter().enumerate() {
+            bind_row(&mut self.group, k * EVENT_COLUMNS, batch, packed)?;
+        }
+        self.group.raw_execute()?;
+        self.next_id += ROWS_PER_INSERT as i64;
+        Ok(())
+    }
+
+    /// Stores one event, giving it the next id and its row hash (for callers that make
+    /// events one at a time; the import packs batches and calls [`EventWriter::insert`]).
     pub fn event(&mut self, e: &Event) -> Result<i64> {
         let id = self.next_id;
-        let attrs = if e.attrs.is_empty() {
-            String::from("{}")
-        } else {
-            serde_json::to_string(&e.attrs)?
-        };
-        let row = StoredRow {
-            id,
-            ts: e.ts,
-            ts_source: e.ts_source.as_deref(),
-            ts_quality: e.ts_quality.as_text(),
-            source: &e.source,
-            evidence_id: self.evidence_id,
-            locator: &e.locator,
-            host: e.host.as_deref(),
-            user: e.user.as_deref(),
-            src_ip: e.src_ip.as_deref(),
-            dst_ip: e.dst_ip.as_deref(),
-            process: e.process.as_deref(),
-            event_code: e.event_code.as_deref(),
-            action: e.action.as_deref(),
-            severity: e.severity.as_deref(),
-            message: &e.message,
-            raw: &e.raw,
-            attrs: &attrs,
-        };
-        let hash = row.hash();
-        self.event.execute(params![
-            id,
-            row.ts,
-            row.ts_source,
-            row.ts_quality,
-            row.source,
-            row.evidence_id,
-            row.locator,
-            row.host,
-            row.user,
-            row.src_ip,
-            row.dst_ip,
-            row.process,
-            row.event_code,
-            row.action,
-            row.severity,
-            row.message,
-            row.raw,
-            row.attrs,
-            &hash[..]
-        ])?;
-        self.next_id += 1;
+        let mut one = EventBatch::new();
+        one.push(e, id, self.evidence_id)?;
+        self.insert(&one, 0)?;
         Ok(id)
     }
 
@@ -930,5 +1151,111 @@ impl EventWriter<'_> {
             issue.raw
         ])?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(message: &str, host: Option<&str>) -> Event {
+        let mut e = Event {
+            ts: Some(1_700_000_000_000_000),
+            ts_source: Some("Mar 14 02:11:09".into()),
+            source: "syslog".into(),
+            locator: "line 1".into(),
+            host: host.map(str::to_string),
+            message: message.into(),
+            raw: b"\xff raw bytes".to_vec(),
+            ..Default::default()
+        };
+        e.attrs.insert("pid".into(), "42".into());
+        e
+    }
+
+    #[test]
+    fn a_packed_row_is_the_event_and_hashes_as_stored() {
+        let mut batch = EventBatch::new();
+        let (a, b) = (event("first", Some("")), event("second", None));
+        batch.push(&a, 7, 3).unwrap();
+        batch.push(&b, 8, 3).unwrap();
+        let row = batch.stored(&batch.rows[0]);
+        assert_eq!(row.host, Some(""));
+        assert_eq!(row.user, None);
+        assert_eq!(row.raw, b"\xff raw bytes");
+        assert_eq!(row.attrs, r#"{"pid":"42"}"#);
+        assert_eq!(batch.stored(&batch.rows[1]).host, None);
+        assert_eq!(batch.stored(&batch.rows[1]).message, "second");
+        let direct = StoredRow {
+            id: 7,
+            ts: a.ts,
+            ts_source: a.ts_source.as_deref(),
+            ts_quality: "exact",
+            source: "syslog",
+            evidence_id: 3,
+            locator: "line 1",
+            host: Some(""),
+            user: None,
+            src_ip: None,
+            dst_ip: None,
+            process: None,
+            event_code: None,
+            action: None,
+            severity: None,
+            message: "first",
+            raw: b"\xff raw bytes",
+            attrs: r#"{"pid":"42"}"#,
+        };
+        assert_eq!(batch.rows[0].hash, direct.hash());
+        batch.clear();
+        assert!(batch.is_empty());
+        assert_eq!(batch.buffer_len(), 0);
+    }
+
+    #[test]
+    fn a_multi_row_insert_stores_what_single_inserts_store() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut case = Case::create(&dir.path().join("c.tideline"), "t", "tester").unwrap();
+        let hashes = Hashes {
+            size: 0,
+            sha256: "0".repeat(64),
+            sha1: "0".repeat(40),
+            md5: "0".repeat(32),
+        };
+        let evidence = NewEvidence {
+            file_name: "f",
+            original_path: "f",
+            hashes: &hashes,
+            format: None,
+            acquired_at: None,
+            imported_at: 0,
+            imported_by: "tester",
+        };
+        let ev = case.write(|tx| tx.insert_evidence(&evidence)).unwrap();
+        // 37 events: two groups of 16, then five one by one.
+        let events: Vec<Event> = (0..37)
+            .map(|i| event(&format!("message {i}"), (i % 3 == 0).then_some("h")))
+            .collect();
+        let mut batch = EventBatch::new();
+        case.write(|tx| {
+            let mut w = tx.event_writer(ev)?;
+            for (k, e) in events.iter().enumerate() {
+                batch.push(e, w.next_id() + k as i64, ev)?;
+            }
+            w.insert_range(&batch, 0..16)?;
+            // A group prepared for other ids is refused.
+            assert!(w.insert_range(&batch, 0..16).is_err());
+            w.insert_range(&batch, 16..32)?;
+            w.insert_range(&batch, 32..37)
+        })
+        .unwrap();
+        for (k, e) in events.iter().enumerate() {
+            let stored = case.event(k as i64 + 1).unwrap();
+            assert_eq!(stored.message, e.message);
+            assert_eq!(stored.host, e.host);
+            assert_eq!(stored.raw, e.raw);
+            assert_eq!(stored.row_hash, batch.rows[k].hash.to_vec());
+        }
+        assert!(case.event(38).is_err());
     }
 }
