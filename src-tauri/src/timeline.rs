@@ -10,7 +10,7 @@ use tideline::ingest;
 use tideline::timeline::annotate::{annotate, Change, Verdict};
 use tideline::timeline::export::{export_view, ExportFormat, ExportSummary};
 use tideline::time::parse_user_time;
-use tideline::timeline::{Around, Histogram, TimelinePage, TopValues};
+use tideline::timeline::{Around, Histogram, Timeline, TimelinePage, TimelineQuery, TopValues};
 
 use crate::commands::{with_case, PageRequest, Reply};
 use crate::state::AppState;
@@ -111,25 +111,7 @@ pub async fn annotate_query(
 ) -> Reply<Annotated> {
     with_case(&state, |open| {
         let change = change.into_change()?;
-        let mut q = query.to_query()?;
-        q.sort = None;
-        q.zone = None;
-        q.limit = IDS_PER_PAGE;
-        let total = open.timeline.count(&q)?;
-        if total != expected {
-            return Err(tideline::Error::Invalid(format!(
-                "the query now matches {total} events, not the {expected} confirmed; nothing was changed"
-            )));
-        }
-        let mut ids = Vec::with_capacity(total);
-        while ids.len() < total {
-            q.offset = ids.len();
-            let page = open.timeline.query(&q)?;
-            if page.rows.is_empty() {
-                break;
-            }
-            ids.extend(page.rows.iter().map(|r| r.id));
-        }
+        let ids = ids_of_query(&open.timeline, query.to_query()?, expected, IDS_PER_PAGE)?;
         let changed = annotate(&mut open.case, &ids, &change, &ingest::default_actor())?;
         open.timeline.refresh_annotations(&open.case)?;
         Ok(Annotated {
@@ -137,6 +119,35 @@ pub async fn annotate_query(
             changed,
         })
     })
+}
+
+/// The ids of every event of the query, fetched `per_page` at a time; refused when the
+/// query does not match exactly `expected` events (what the user confirmed).
+fn ids_of_query(
+    timeline: &Timeline,
+    mut q: TimelineQuery,
+    expected: usize,
+    per_page: usize,
+) -> tideline::Result<Vec<i64>> {
+    q.sort = None;
+    q.zone = None;
+    q.limit = per_page.max(1);
+    let total = timeline.count(&q)?;
+    if total != expected {
+        return Err(tideline::Error::Invalid(format!(
+            "the query now matches {total} events, not the {expected} confirmed; nothing was changed"
+        )));
+    }
+    let mut ids = Vec::with_capacity(total);
+    while ids.len() < total {
+        q.offset = ids.len();
+        let page = timeline.query(&q)?;
+        if page.rows.is_empty() {
+            break;
+        }
+        ids.extend(page.rows.iter().map(|r| r.id));
+    }
+    Ok(ids)
 }
 
 /// Reads a time typed in the display zone: RFC 3339 with an offset as it says, a
@@ -254,7 +265,52 @@ pub async fn export_timeline(
 
 #[cfg(test)]
 mod tests {
-    use super::time_in_zone;
+    use super::{ids_of_query, time_in_zone};
+    use std::ops::ControlFlow;
+    use std::path::Path;
+    use tideline::ingest::{self, ImportOptions};
+    use tideline::timeline::{Timeline, TimelineQuery};
+    use tideline::Case;
+
+    /// A case holding the sample auth.log (2,824 events) and its timeline.
+    fn sample_timeline(dir: &Path) -> Timeline {
+        let mut case = Case::create(&dir.join("t.tideline"), "t", "test").unwrap();
+        let log = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../sample-data/incident-2026-03/bastion-01/auth.log");
+        ingest::import_paths(&mut case, &[log], &ImportOptions::default(), &mut |_| {
+            ControlFlow::Continue(())
+        })
+        .unwrap();
+        Timeline::load(&case).unwrap()
+    }
+
+    #[test]
+    fn a_whole_query_is_resolved_page_by_page_to_every_id_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let tl = sample_timeline(dir.path());
+        let q = |text: &str| TimelineQuery {
+            query: text.into(),
+            sort: Some(tideline::timeline::Sort::parse("-host").unwrap()),
+            ..Default::default()
+        };
+        let two = ids_of_query(&tl, q("\"accepted password\" user:deploy"), 2, 1).unwrap();
+        assert_eq!(two.len(), 2);
+        let mut all = ids_of_query(&tl, q(""), 2824, 97).unwrap();
+        assert_eq!(all.len(), 2824);
+        all.sort_unstable();
+        all.dedup();
+        assert_eq!(all.len(), 2824, "no id twice across pages");
+        // Ids of a fresh case count up from 1 in import order.
+        assert_eq!((all[0], all[2823]), (1, 2824));
+    }
+
+    #[test]
+    fn a_whole_query_is_refused_when_its_count_is_not_the_confirmed_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let tl = sample_timeline(dir.path());
+        let err = ids_of_query(&tl, TimelineQuery::of("user:deploy"), 3, 100).unwrap_err();
+        assert!(err.to_string().contains("not the 3 confirmed; nothing was changed"), "{err}");
+    }
 
     const MICROS: i64 = 1_000_000;
     /// 2026-03-14T02:00:00Z.

@@ -17,6 +17,32 @@ type Props = {
   onBulk: () => void;
 };
 
+/** Offered when the web view cannot list its zones (Intl.supportedValuesOf is missing). */
+const COMMON_ZONES = [
+  'America/Los_Angeles',
+  'America/Denver',
+  'America/Chicago',
+  'America/New_York',
+  'America/Sao_Paulo',
+  'Europe/London',
+  'Europe/Dublin',
+  'Europe/Lisbon',
+  'Europe/Paris',
+  'Europe/Berlin',
+  'Europe/Amsterdam',
+  'Europe/Zurich',
+  'Europe/Warsaw',
+  'Europe/Helsinki',
+  'Europe/Moscow',
+  'Asia/Dubai',
+  'Asia/Kolkata',
+  'Asia/Singapore',
+  'Asia/Shanghai',
+  'Asia/Tokyo',
+  'Australia/Sydney',
+  'Pacific/Auckland',
+];
+
 function knownZones(): string[] {
   const intl = Intl as unknown as { supportedValuesOf?: (key: string) => string[] };
   let all: string[] = [];
@@ -31,7 +57,7 @@ function knownZones(): string[] {
   } catch {
     local = null;
   }
-  return zoneChoices(all, local);
+  return zoneChoices(all.length > 0 ? all : COMMON_ZONES, local);
 }
 
 export function TimelineViewBar({ sort, sortLabel, onResetSort, zone, onZone, onJump, bulkOpen, onBulk }: Props) {
