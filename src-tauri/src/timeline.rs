@@ -7,9 +7,9 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 use tauri::State;
 use tideline::ingest;
+use tideline::time::parse_user_time;
 use tideline::timeline::annotate::{annotate, Change, Verdict};
 use tideline::timeline::export::{export_view, ExportFormat, ExportSummary};
-use tideline::time::parse_user_time;
 use tideline::timeline::{Around, Histogram, Timeline, TimelinePage, TimelineQuery, TopValues};
 
 use crate::commands::{with_case, PageRequest, Reply};
@@ -309,7 +309,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let tl = sample_timeline(dir.path());
         let err = ids_of_query(&tl, TimelineQuery::of("user:deploy"), 3, 100).unwrap_err();
-        assert!(err.to_string().contains("not the 3 confirmed; nothing was changed"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("not the 3 confirmed; nothing was changed"),
+            "{err}"
+        );
     }
 
     const MICROS: i64 = 1_000_000;
@@ -330,7 +334,10 @@ mod tests {
     fn an_explicit_offset_or_no_zone_is_taken_as_written() {
         let berlin = "Europe/Berlin".parse().ok();
         assert_eq!(time_in_zone("2026-03-14T02:00:00Z", berlin).unwrap(), AT);
-        assert_eq!(time_in_zone("2026-03-14T04:00:00+02:00", berlin).unwrap(), AT);
+        assert_eq!(
+            time_in_zone("2026-03-14T04:00:00+02:00", berlin).unwrap(),
+            AT
+        );
         assert_eq!(time_in_zone("2026-03-14 02:00", None).unwrap(), AT);
     }
 
@@ -338,7 +345,10 @@ mod tests {
     fn a_time_skipped_by_a_clock_change_is_refused() {
         let berlin = "Europe/Berlin".parse().ok();
         let err = time_in_zone("2026-03-29 02:30", berlin).unwrap_err();
-        assert!(err.to_string().contains("does not exist in Europe/Berlin"), "{err}");
+        assert!(
+            err.to_string().contains("does not exist in Europe/Berlin"),
+            "{err}"
+        );
         assert!(time_in_zone("yesterday", berlin).is_err());
     }
 }

@@ -271,6 +271,8 @@ export function Timeline({ dataVersion, selectedId, onOpen, onError, onNotice, p
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    // Keys on a header's sort button are the button's own (Enter and Space sort).
+    if ((e.target as HTMLElement).closest('.tl-head')) return;
     const el = scrollRef.current;
     const pageRows = Math.max(1, Math.floor((el?.clientHeight ?? ROW_HEIGHT * 2) / ROW_HEIGHT) - 2);
     // With no focused row yet, keys start from the first row in view (below the header).
