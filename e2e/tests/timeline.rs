@@ -204,13 +204,13 @@ async fn sorts_zones_jumps_and_annotates_many_rows() {
         // Sort: a header click sorts ascending, a second one descending (latest first).
         let ts_head = "#timeline .tl-head [data-column=\"ts\"]";
         c.find(Locator::Css(ts_head)).await.unwrap().click().await.unwrap();
-        wait_text(&c, "#tl-sort", |t| t.contains("ascending")).await;
+        wait_text(&c, "#tl-sort", |t| t.contains("By Time ▲")).await;
         c.find(Locator::Css(ts_head)).await.unwrap().click().await.unwrap();
-        wait_text(&c, "#tl-sort", |t| t.contains("descending")).await;
+        wait_text(&c, "#tl-sort", |t| t.contains("By Time ▼")).await;
         wait_text(&c, "#timeline .tl-row .col-ts", |t| t.starts_with("2026-03-14 17:17:01")).await;
-        let sorted = c.find(Locator::Css("#timeline .tl-head [aria-sort=\"descending\"]")).await.unwrap();
-        assert!(sorted.text().await.unwrap().contains('▼'));
         screenshot(&c, "timeline-sorted.png").await;
+        let sorted = wait_text(&c, "#timeline .tl-head [aria-sort=\"descending\"]", |t| t.contains('▼')).await;
+        assert!(sorted.starts_with("Time (UTC)"), "{sorted}");
         c.find(Locator::Css("#sort-reset")).await.unwrap().click().await.unwrap();
         wait_text(&c, "#timeline .tl-row .col-ts", |t| t.starts_with("2026-03-11 18:17:01")).await;
 

@@ -74,10 +74,14 @@ export function TimelineViewBar({ sort, sortLabel, onResetSort, zone, onZone, on
     <div className="tl-viewbar">
       <span id="tl-sort" className="tl-sort">
         {sort === null ? (
-          <span className="muted">Time order · click a column header to sort</span>
+          <span className="muted" title="Click a column header to sort by it">
+            Time order
+          </span>
         ) : (
           <>
-            Sorted by {sortLabel ?? sort.replace(/^-/, '')} {sort.startsWith('-') ? '▼ descending' : '▲ ascending'}{' '}
+            <span title={sort.startsWith('-') ? 'descending' : 'ascending'}>
+              By {sortLabel ?? sort.replace(/^-/, '')} {sort.startsWith('-') ? '▼' : '▲'}
+            </span>{' '}
             <button type="button" id="sort-reset" onClick={onResetSort}>
               Time order
             </button>
