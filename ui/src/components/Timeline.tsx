@@ -319,7 +319,9 @@ export function Timeline({ dataVersion, selectedId, onOpen, onError, onNotice, p
 
   const onRowClick = (e: { ctrlKey: boolean; metaKey: boolean; shiftKey: boolean }, index: number, id: number) => {
     const ctrl = e.ctrlKey || e.metaKey;
-    const current = active >= 0 && cache.row(win.start + active) ? { index: active, id: cache.row(win.start + active)!.id } : null;
+    // The open event is where a selection starts (not the focused row: the click has
+    // already focused the row it picks).
+    const current = selectedId !== null ? { index: picked.anchor ?? index, id: selectedId } : null;
     const next = pick(picked, { index, id, ctrl, shift: e.shiftKey }, current, (i) => cache.row(win.start + i)?.id);
     setPicked(next);
     setActive(index);
