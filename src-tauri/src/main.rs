@@ -52,6 +52,9 @@ fn main() {
             timeline::timeline_histogram,
             timeline::timeline_top,
             timeline::annotate_events,
+            timeline::annotate_query,
+            timeline::timeline_jump,
+            timeline::timeline_around,
             timeline::export_timeline,
         ])
         .run(tauri::generate_context!())

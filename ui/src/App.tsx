@@ -21,6 +21,7 @@ import { IncidentDashboard } from './components/IncidentDashboard';
 import type { Milestone } from './api/incident';
 import { IocPanel } from './components/IocPanel';
 import type { IndicatorInfo } from './api/types';
+import { loadZone, saveZone } from './lib/timelineView';
 
 type CaseState =
   | { kind: 'loading' }
@@ -44,6 +45,14 @@ export function App() {
   const [busy, setBusy] = useState(false);
   const [view, setView] = useState<'timeline' | 'dashboard'>('timeline');
   const [iocFilter, setIocFilter] = useState<IndicatorInfo | null>(null);
+  const [zone, setZone] = useState(() => loadZone(window.localStorage));
+  /** Bumped after annotations from the table: the open event drawer re-reads its event. */
+  const [annotated, setAnnotated] = useState(0);
+  const chooseZone = useCallback((z: string) => {
+    setZone(z);
+    saveZone(window.localStorage, z);
+  }, []);
+  const onAnnotated = useCallback(() => setAnnotated((v) => v + 1), []);
 
   const reportError = useCallback((err: unknown) => setError(toApiError(err)), []);
 
@@ -220,8 +229,21 @@ export function App() {
               onError={reportError}
               onNotice={setNotice}
               preset={iocFilter ? `ioc:${iocFilter.id}` : null}
+              zone={zone}
+              onZone={chooseZone}
+              onAnnotated={onAnnotated}
             />
-            {drawer?.kind === 'event' && <EventDrawer id={drawer.id} onClose={closeDrawer} onError={reportError} onMilestoneSet={milestoneSet} />}
+            {drawer?.kind === 'event' && (
+              <EventDrawer
+                id={drawer.id}
+                version={`${dataVersion}:${annotated}`}
+                zone={zone}
+                onOpen={openEvent}
+                onClose={closeDrawer}
+                onError={reportError}
+                onMilestoneSet={milestoneSet}
+              />
+            )}
             {drawer?.kind === 'issue' && <IssueDrawer issue={drawer.issue} onClose={closeDrawer} />}
           </section>
         </main>

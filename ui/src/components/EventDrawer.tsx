@@ -2,7 +2,7 @@
 // read (ts_source, ts_quality), where it came from (evidence name, sha256, locator), its other
 // attributes, and the raw record. All of it is attacker-controlled text: React text only.
 
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import * as api from '../api/api';
 import { toApiError, type ApiError } from '../api/errors';
 import type { EventDetail } from '../api/types';
@@ -13,9 +13,16 @@ import type { Milestone } from '../api/incident';
 import { IocEventHits } from './IocEventHits';
 import './EventDrawer.css';
 import { EventAnnotations } from './EventAnnotations';
+import { EventAround } from './EventAround';
 
 type Props = {
   id: number;
+  /** Changes when the event's annotations or IOC hits may have changed: it is read again. */
+  version?: string;
+  /** Display zone of the "around this event" list. */
+  zone?: string;
+  /** Opens another event (from the "around this event" list). */
+  onOpen?: (id: number) => void;
   onClose: () => void;
   onError: (err: unknown) => void;
   /** Offer "Set milestone" at this event; called with the milestone once set. */
@@ -38,7 +45,7 @@ function Field({ name, value, mono = true }: { name: string; value: string | num
   );
 }
 
-export function EventDrawer({ id, onClose, onError, onMilestoneSet }: Props) {
+export function EventDrawer({ id, version = '', zone = 'UTC', onOpen, onClose, onError, onMilestoneSet }: Props) {
   const [loaded, setLoaded] = useState<Loaded | null>(null);
 
   useEffect(() => {
@@ -55,7 +62,7 @@ export function EventDrawer({ id, onClose, onError, onMilestoneSet }: Props) {
     return () => {
       live = false;
     };
-  }, [id, onError]);
+  }, [id, version, onError]);
 
   const current = loaded?.id === id ? loaded : null;
 
@@ -72,13 +79,22 @@ export function EventDrawer({ id, onClose, onError, onMilestoneSet }: Props) {
       {current && 'detail' in current && onMilestoneSet && current.detail.ts !== null && (
         <IncidentMilestoneControl eventId={id} onSet={onMilestoneSet} onError={onError} />
       )}
-      {current && 'detail' in current && <IocEventHits id={id} onError={onError} />}
-      {current && 'detail' in current && <DetailBody d={current.detail} />}
+      {current && 'detail' in current && <IocEventHits id={id} version={version} onError={onError} />}
+      {current && 'detail' in current && (
+        <DetailBody
+          d={current.detail}
+          around={
+            current.detail.ts !== null && onOpen ? (
+              <EventAround id={id} version={version} zone={zone} onOpen={onOpen} onError={onError} />
+            ) : null
+          }
+        />
+      )}
     </aside>
   );
 }
 
-function DetailBody({ d }: { d: EventDetail }) {
+function DetailBody({ d, around }: { d: EventDetail; around: ReactNode }) {
   const attrs = Object.entries(d.attrs ?? {});
   return (
     <div className="drawer-body">
@@ -113,6 +129,8 @@ function DetailBody({ d }: { d: EventDetail }) {
           <Field name="message" value={d.message} mono={false} />
         </tbody>
       </table>
+
+      {around}
 
       <h3>Provenance</h3>
       <table className="kv">

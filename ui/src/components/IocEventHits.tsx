@@ -5,9 +5,10 @@ import { useEffect, useState } from 'react';
 import * as api from '../api/api';
 import type { EventIocHit } from '../api/types';
 
-type Props = { id: number; onError: (err: unknown) => void };
+/** `version` changes when hits may have changed (a sweep): they are read again. */
+type Props = { id: number; version?: string; onError: (err: unknown) => void };
 
-export function IocEventHits({ id, onError }: Props) {
+export function IocEventHits({ id, version = '', onError }: Props) {
   const [hits, setHits] = useState<{ id: number; hits: EventIocHit[] } | null>(null);
 
   useEffect(() => {
@@ -19,7 +20,7 @@ export function IocEventHits({ id, onError }: Props) {
     return () => {
       live = false;
     };
-  }, [id, onError]);
+  }, [id, version, onError]);
 
   if (hits === null || hits.id !== id || hits.hits.length === 0) return null;
   // One row per indicator, its fields joined.

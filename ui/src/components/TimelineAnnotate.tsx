@@ -34,7 +34,7 @@ export function TimelineAnnotate({ row, mode, onMode, onChanged, onError, onDone
     }
   }, [mode, row]);
 
-  if (!row) return <div className="tl-annotate muted">Select a row: s star · t tag · n note</div>;
+  if (!row) return <div className="tl-annotate muted">Select a row: s star · t tag · n note · ctrl/shift-click picks several</div>;
 
   const apply = (change: AnnotationChange) =>
     annotateRow(row, change).then(onChanged, onError);
