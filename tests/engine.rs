@@ -31,7 +31,7 @@ fn engine_files(dir: &Dir) -> Vec<PathBuf> {
 }
 
 /// The engine's test case: four sample evidence files and the hostile log.
-fn engine_case(dir: &Dir) -> (PathBuf, Case) {
+pub(crate) fn engine_case(dir: &Dir) -> (PathBuf, Case) {
     let path = dir.path("engine.tideline");
     let mut case = Case::create(&path, "engine", "t").unwrap();
     let opts = ImportOptions {
@@ -47,7 +47,7 @@ fn engine_case(dir: &Dir) -> (PathBuf, Case) {
     (path, case)
 }
 
-fn ids(tl: &Timeline, q: &str) -> Vec<i64> {
+pub(crate) fn ids(tl: &Timeline, q: &str) -> Vec<i64> {
     tl.query(&TimelineQuery {
         query: q.into(),
         limit: usize::MAX,

@@ -6,6 +6,7 @@ mod cli;
 mod cloudtrail;
 mod containers;
 mod engine;
+mod engine_fast;
 mod incident;
 mod ioc;
 mod journal;

@@ -25,7 +25,7 @@ use crate::event::FRAME_COLUMNS;
 use crate::store::{Case, ClockOffset};
 
 /// Bumped whenever the cached frame's shape changes.
-const CACHE_FORMAT: u32 = 1;
+const CACHE_FORMAT: u32 = 2;
 
 /// Where a frame came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -45,6 +45,14 @@ struct Stamp {
     max_id: i64,
     evidence: usize,
     offsets: Vec<(i64, i64)>,
+}
+
+/// What the stamp file holds: the stamp, and the size of the Arrow file written under
+/// it (the file is memory-mapped, so one of another size is never opened).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct StampFile {
+    stamp: Stamp,
+    arrow_bytes: u64,
 }
 
 fn stamp_of(case: &Case, offsets: &[ClockOffset]) -> Result<Stamp> {
@@ -99,14 +107,24 @@ pub fn build_frame_cached(case: &Case) -> Result<(DataFrame, DataFrame, FrameSou
 
 fn read_cache(dir: &Path, stamp: &Stamp) -> Option<DataFrame> {
     let text = std::fs::read_to_string(dir.join("frame.stamp.json")).ok()?;
-    let found: Stamp = serde_json::from_str(&text).ok()?;
-    if &found != stamp {
+    let found: StampFile = serde_json::from_str(&text).ok()?;
+    if &found.stamp != stamp {
         return None;
     }
-    let file = File::open(dir.join("frame.arrow")).ok()?;
-    let df = IpcReader::new(file).finish().ok()?;
+    let path = dir.join("frame.arrow");
+    let file = File::open(&path).ok()?;
+    if file.metadata().ok()?.len() != found.arrow_bytes {
+        return None;
+    }
+    // Memory-mapped: opening costs no read, the pages come in as queries touch them.
+    // Safety: the file is ours (written by `write_cache`, never rewritten in place: a
+    // new cache is renamed over it, which leaves a mapped file intact), of the size
+    // recorded when it was written; its schema, height, ids and order are checked below.
+    let df = unsafe { IpcReader::new(file).memory_mapped(Some(path)) }
+        .finish()
+        .ok()?;
     // Never trusted blindly: the columns, their types, the row count and the id range
-    // must be those of the case.
+    // must be those of the case, and the rows in time order (views rely on it).
     let want = event_schema();
     if df.schema().as_ref() != &want || df.height() as i64 != stamp.events {
         return None;
@@ -114,7 +132,42 @@ fn read_cache(dir: &Path, stamp: &Stamp) -> Option<DataFrame> {
     let ids = df.column("id").ok()?.i64().ok()?;
     let max_ok = ids.max().unwrap_or(0) == stamp.max_id;
     let min_ok = stamp.events == 0 || ids.min().is_some_and(|m| m >= 1);
-    (max_ok && min_ok && ids.null_count() == 0).then_some(df)
+    let sorted = ts_in_order(df.column("ts").ok()?.i64().ok()?);
+    (max_ok && min_ok && sorted && ids.null_count() == 0).then_some(df)
+}
+
+/// The non-null times of a time-ordered `ts` column, chunk by chunk (nulls come last,
+/// so each chunk's values are a prefix of it).
+pub(crate) fn ts_runs(ts: &Int64Chunked) -> Vec<&[i64]> {
+    ts.downcast_iter()
+        .map(|a| &a.values()[..a.len() - a.validity().map_or(0, |v| v.unset_bits())])
+        .collect()
+}
+
+/// Whether `ts` is in time order with its nulls last.
+pub(crate) fn ts_in_order(ts: &Int64Chunked) -> bool {
+    let mut seen_null = false;
+    let mut last = i64::MIN;
+    for a in ts.downcast_iter() {
+        let n = a.len() - a.validity().map_or(0, |v| v.unset_bits());
+        if seen_null && n > 0 {
+            return false;
+        }
+        if let Some(v) = a.validity() {
+            if !(0..a.len()).all(|i| v.get_bit(i) == (i < n)) {
+                return false;
+            }
+        }
+        let vals = &a.values()[..n];
+        if vals.first().is_some_and(|f| *f < last) || vals.windows(2).any(|w| w[1] < w[0]) {
+            return false;
+        }
+        if let Some(l) = vals.last() {
+            last = *l;
+        }
+        seen_null |= n < a.len();
+    }
+    true
 }
 
 fn write_cache(dir: &Path, stamp: &Stamp, df: &mut DataFrame) -> Result<()> {
@@ -122,11 +175,18 @@ fn write_cache(dir: &Path, stamp: &Stamp, df: &mut DataFrame) -> Result<()> {
     let tmp = dir.join("frame.arrow.tmp");
     let file = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
     IpcWriter::new(file).finish(df)?;
+    let arrow_bytes = std::fs::metadata(&tmp)
+        .map_err(|e| Error::io(&tmp, e))?
+        .len();
     // The stamp goes last: a crash in between leaves a stale stamp, never a wrong one.
     let _ = std::fs::remove_file(dir.join("frame.stamp.json"));
     std::fs::rename(&tmp, dir.join("frame.arrow")).map_err(|e| Error::io(&tmp, e))?;
     let stamp_path = dir.join("frame.stamp.json");
-    std::fs::write(&stamp_path, serde_json::to_string(stamp)?)
+    let stamp = StampFile {
+        stamp: stamp.clone(),
+        arrow_bytes,
+    };
+    std::fs::write(&stamp_path, serde_json::to_string(&stamp)?)
         .map_err(|e| Error::io(&stamp_path, e))?;
     Ok(())
 }
@@ -191,16 +251,35 @@ fn event_frame(case: &Case, offsets: &[ClockOffset]) -> Result<DataFrame> {
                     .alias("ts_quality"),
             ]);
     }
-    let df = lf
+    let df = lf.collect()?;
+    let names: Vec<String> = event_schema().iter_names().map(|n| n.to_string()).collect();
+    in_time_order(df.select(names)?)
+}
+
+/// The rows of `df` in time order (events without a time last, ties by id). Only the
+/// order is sorted (`ts`, `id`); the columns are then gathered one at a time, so the
+/// peak is the frame plus one column, not two frames.
+fn in_time_order(df: DataFrame) -> Result<DataFrame> {
+    let order = df
+        .select(["ts", "id"])?
+        .lazy()
+        .with_row_index("row", None)
         .sort(
             ["ts", "id"],
             SortMultipleOptions::default()
                 .with_nulls_last(true)
                 .with_maintain_order(true),
         )
+        .select([col("row")])
         .collect()?;
-    let names: Vec<String> = event_schema().iter_names().map(|n| n.to_string()).collect();
-    Ok(df.select(names)?)
+    let idx = order.column("row")?.idx()?.clone();
+    drop(order);
+    let height = df.height();
+    let mut sorted = Vec::with_capacity(df.width());
+    for column in df.into_columns() {
+        sorted.push(column.take(&idx)?);
+    }
+    Ok(DataFrame::new(height, sorted)?)
 }
 
 /// Joins the investigator's layers onto the event frame, keeping its order.

@@ -326,10 +326,30 @@ impl Timeline {
         }
         let everything =
             key.query.is_empty() && key.from.is_none() && key.to.is_none() && key.grep.is_none();
-        let mut lf = self.frame.clone().lazy();
-        if !everything {
-            lf = lf.filter(self.filter_expr(q)?);
-        }
+        let mut lf = if everything {
+            self.frame.clone().lazy()
+        } else {
+            let filter = self.filter_expr(q)?;
+            // The frame is in time order: cut it to the query's time window by binary
+            // search first, so the filter only looks at the events that can match.
+            let (mut lo, mut hi) = query::parse(&q.query)
+                .map(|ast| query::ts_window(&ast))
+                .unwrap_or((None, None));
+            if let Some(from) = q.from {
+                lo = Some(lo.map_or(from, |l| l.max(from)));
+            }
+            if let Some(to) = q.to {
+                hi = Some(hi.map_or(to, |h| h.min(to)));
+            }
+            let window = if lo.is_some() || hi.is_some() {
+                let ts = self.frame.column("ts")?.i64()?;
+                let (start, end) = time_window_rows(ts, lo, hi);
+                self.frame.slice(start as i64, end.saturating_sub(start))
+            } else {
+                self.frame.clone()
+            };
+            window.lazy().filter(filter)
+        };
         if let Some(sort) = &q.sort {
             lf = lf.sort(
                 [sort.column.as_str(), "ts", "id"],
@@ -453,28 +473,49 @@ impl Timeline {
             view.lazy().select([col(column)])
         };
         let value = col(column).cast(DataType::String).alias("value");
-        let counts = lf
-            .group_by([value])
-            .agg([len().alias("count")])
-            .sort(
-                ["count", "value"],
-                SortMultipleOptions::default()
-                    .with_order_descending_multi([true, false])
-                    .with_nulls_last(true),
-            )
-            .collect()?;
+        let counts = lf.group_by([value]).agg([len().alias("count")]).collect()?;
         let distinct = counts.height();
-        let counts = counts.slice(0, n);
         let values = counts.column("value")?.str()?;
         let c = counts.column("count")?.idx()?;
+        // Only the first `n` need ordering: find the n-th largest count, keep the values
+        // that reach it, and sort those (a full sort of millions of groups is the
+        // expensive part of a top-N over a high-cardinality column).
+        let threshold = if n == 0 || n >= distinct {
+            0
+        } else {
+            let mut all: Vec<IdxSize> = c.iter().map(|c| c.unwrap_or(0)).collect();
+            let (_, nth, _) = all.select_nth_unstable_by(n - 1, |a, b| b.cmp(a));
+            *nth
+        };
+        let mut pairs: Vec<(Option<&str>, IdxSize)> = values
+            .iter()
+            .zip(c.iter())
+            .map(|(v, c)| (v, c.unwrap_or(0)))
+            .filter(|(_, c)| *c >= threshold)
+            .collect();
+        // Most first, then by value (bytewise, as polars sorts), the missing value last.
+        let order = |a: &(Option<&str>, IdxSize), b: &(Option<&str>, IdxSize)| {
+            b.1.cmp(&a.1).then_with(|| match (a.0, b.0) {
+                (Some(x), Some(y)) => x.cmp(y),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            })
+        };
+        if n < pairs.len() {
+            if n > 0 {
+                pairs.select_nth_unstable_by(n - 1, order);
+            }
+            pairs.truncate(n);
+        }
+        pairs.sort_unstable_by(order);
         Ok(TopValues {
             column: column.to_string(),
             total,
             distinct,
-            values: values
-                .iter()
-                .zip(c.iter())
-                .map(|(v, c)| (v.unwrap_or("(none)").to_string(), c.unwrap_or(0) as u64))
+            values: pairs
+                .into_iter()
+                .map(|(v, c)| (v.unwrap_or("(none)").to_string(), c as u64))
                 .collect(),
         })
     }
@@ -540,7 +581,10 @@ impl Timeline {
             ..q.clone()
         })?;
         let ts = view.column("ts")?.i64()?;
-        let Some((first, last)) = ts.min().zip(ts.max()) else {
+        let runs = frame::ts_runs(ts);
+        let first = runs.iter().find_map(|r| r.first().copied());
+        let last = runs.iter().rev().find_map(|r| r.last().copied());
+        let Some((first, last)) = first.zip(last) else {
             return Ok(Histogram {
                 bucket_seconds: BUCKET_WIDTHS[0],
                 buckets: Vec::new(),
@@ -549,25 +593,21 @@ impl Timeline {
         let width_s = bucket_width(first, last, max_buckets);
         let width = width_s * 1_000_000;
         let start = first.div_euclid(width) * width;
-        let counts = view
-            .lazy()
-            .select([col("ts")])
-            .filter(col("ts").is_not_null())
-            .group_by([((col("ts") - lit(start)) / lit(width))
-                .cast(DataType::Int64)
-                .alias("bucket")])
-            .agg([len().alias("count")])
-            .collect()?;
         let n_buckets = ((last - start) / width + 1) as usize;
         let mut buckets: Vec<(Micros, u64)> = (0..n_buckets)
             .map(|i| (start + i as i64 * width, 0))
             .collect();
-        let idx = counts.column("bucket")?.i64()?;
-        let n = counts.column("count")?.idx()?;
-        for (b, c) in idx.iter().zip(n.iter()) {
-            if let (Some(b), Some(c)) = (b, c) {
-                if let Some(slot) = buckets.get_mut(b as usize) {
-                    slot.1 = c as u64;
+        // A view without a sort is in time order (nulls last): each bucket's events are
+        // one run, found by binary search, with no pass over the rows.
+        for run in runs {
+            let mut from = 0;
+            for (b, slot) in buckets.iter_mut().enumerate() {
+                let end = start + (b as i64 + 1) * width;
+                let to = from + run[from..].partition_point(|t| *t < end);
+                slot.1 += (to - from) as u64;
+                from = to;
+                if from == run.len() {
+                    break;
                 }
             }
         }
@@ -624,6 +664,27 @@ impl Timeline {
             rows: rows_of(&matching.slice(0, limit), zone)?,
         })
     }
+}
+
+/// The rows `start..end` of a time-ordered `ts` column (nulls last) whose time lies in
+/// `lo..=hi` (an open end: no bound), by binary search.
+fn time_window_rows(ts: &Int64Chunked, lo: Option<Micros>, hi: Option<Micros>) -> (usize, usize) {
+    // Rows before the first time >= lo, and before the first time > hi, over all chunks.
+    let rank = |pred: &dyn Fn(i64) -> bool| -> usize {
+        let mut n = 0;
+        for run in frame::ts_runs(ts) {
+            let k = run.partition_point(|t| pred(*t));
+            n += k;
+            if k < run.len() {
+                break;
+            }
+        }
+        n
+    };
+    let non_null = ts.len() - ts.null_count();
+    let start = lo.map_or(0, |lo| rank(&|t| t < lo));
+    let end = hi.map_or(non_null, |hi| rank(&|t| t <= hi));
+    (start, end.max(start))
 }
 
 /// The widest round bucket that still gives at most `max_buckets` over `first..=last`.

@@ -589,6 +589,79 @@ pub fn compile(ast: &Ast, ctx: &Context) -> Result<Expr, QueryError> {
     })
 }
 
+/// The time window a query confines `ts` to, as inclusive (first, last) bounds: what
+/// its top-level `AND`ed `ts:`/`time:`/`after:`/`before:` terms allow. Events outside it
+/// can never match, so a view may cut the time-ordered frame to this window before
+/// filtering. Anything else (an `OR`, a `NOT`, a time that does not parse) leaves the
+/// window open; the filter still checks every term.
+pub fn ts_window(ast: &Ast) -> (Option<Micros>, Option<Micros>) {
+    let mut lo: Option<Micros> = None;
+    let mut hi: Option<Micros> = None;
+    let mut narrow = |a: Option<Micros>, b: Option<Micros>| {
+        if let Some(a) = a {
+            lo = Some(lo.map_or(a, |l| l.max(a)));
+        }
+        if let Some(b) = b {
+            hi = Some(hi.map_or(b, |h| h.min(b)));
+        }
+    };
+    let mut stack = vec![ast];
+    while let Some(node) = stack.pop() {
+        match node {
+            Ast::And(a, b) => {
+                stack.push(a);
+                stack.push(b);
+            }
+            Ast::Field { field, test, .. } => {
+                let span = |v: &Value| time_span(&v.text);
+                match (field.as_str(), test) {
+                    ("ts" | "time", Test::Range { from, to }) => {
+                        let a = from.as_ref().and_then(span).map(|s| s.0);
+                        let b = to.as_ref().and_then(span).map(|s| s.1);
+                        // An unparsable end is an error at compile; do not narrow on it.
+                        if from.is_some() == a.is_some() && to.is_some() == b.is_some() {
+                            narrow(a, b);
+                        }
+                    }
+                    ("ts" | "time", Test::Compare(cmp, v)) => {
+                        if let Some((a, b)) = span(v) {
+                            match cmp {
+                                Cmp::Ge => narrow(Some(a), None),
+                                Cmp::Gt => narrow(Some(b.saturating_add(1)), None),
+                                Cmp::Le => narrow(None, Some(b)),
+                                Cmp::Lt => narrow(None, Some(a.saturating_sub(1))),
+                                Cmp::Eq => narrow(Some(a), Some(b)),
+                            }
+                        }
+                    }
+                    ("ts" | "time", Test::AnyOf(values)) => {
+                        let spans: Option<Vec<(Micros, Micros)>> =
+                            values.iter().map(span).collect();
+                        if let Some(spans) = spans.filter(|s| !s.is_empty()) {
+                            let a = spans.iter().map(|s| s.0).min();
+                            let b = spans.iter().map(|s| s.1).max();
+                            narrow(a, b);
+                        }
+                    }
+                    ("after", Test::AnyOf(values)) if values.len() == 1 => {
+                        if let Some((a, _)) = span(&values[0]) {
+                            narrow(Some(a), None);
+                        }
+                    }
+                    ("before", Test::AnyOf(values)) if values.len() == 1 => {
+                        if let Some((a, _)) = span(&values[0]) {
+                            narrow(None, Some(a.saturating_sub(1)));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+    (lo, hi)
+}
+
 /// Parses and compiles in one go.
 pub fn filter_expr(query: &str, ctx: &Context) -> Result<Expr, QueryError> {
     compile(&parse(query)?, ctx)
@@ -598,10 +671,60 @@ fn no_null(e: Expr) -> Expr {
     e.fill_null(lit(false))
 }
 
-/// Case-insensitive substring test, as a literal-only regex.
+/// Case-insensitive substring test. An ASCII needle is looked for by a byte scan with
+/// ASCII case folding in ASCII values (most log text), which is several times faster
+/// than a case-insensitive regex; values with other characters, and needles with them,
+/// go through the regex `(?i)<escaped text>`, whose Unicode folding the scan would not
+/// match (`ſ` folds to `s`, the Kelvin sign to `k`), so both give the same answers.
 pub(crate) fn contains_ci(column: &str, text: &str) -> Expr {
     let pattern = format!("(?i){}", regex::escape(text));
-    no_null(col(column).str().contains(lit(pattern), true))
+    if !text.is_ascii() || text.is_empty() {
+        return no_null(col(column).str().contains(lit(pattern), true));
+    }
+    let needle = text.to_ascii_lowercase().into_bytes();
+    let re = regex::Regex::new(&pattern).expect("an escaped literal is a valid regex");
+    col(column).map(
+        move |c: Column| {
+            let ca = c.str()?;
+            let out: BooleanChunked = ca
+                .iter()
+                .map(|v| {
+                    v.is_some_and(|s| {
+                        if s.is_ascii() {
+                            ascii_contains_ci(s.as_bytes(), &needle)
+                        } else {
+                            re.is_match(s)
+                        }
+                    })
+                })
+                .collect();
+            Ok(out.with_name(c.name().clone()).into_column())
+        },
+        |_, f| Ok(Field::new(f.name().clone(), DataType::Boolean)),
+    )
+}
+
+/// Whether `hay` contains `needle` (lowercase ASCII, not empty), ignoring ASCII case.
+fn ascii_contains_ci(hay: &[u8], needle: &[u8]) -> bool {
+    let n = needle.len();
+    if hay.len() < n {
+        return false;
+    }
+    let first = needle[0];
+    let upper = first.to_ascii_uppercase();
+    let last_start = hay.len() - n;
+    let mut from = 0;
+    while from <= last_start {
+        let Some(k) = memchr::memchr2(first, upper, &hay[from..=last_start]) else {
+            return false;
+        };
+        let at = from + k;
+        if hay[at + 1..at + n].eq_ignore_ascii_case(&needle[1..]) {
+            return true;
+        }
+        from = at + 1;
+    }
+    false
 }
 
 fn regex_expr(column: &str, pattern: &str, ignore_case: bool) -> Expr {
@@ -1083,5 +1206,63 @@ mod tests {
             3_600_000_000 - 1
         );
         assert!(time_span("14/03/2026").is_none());
+    }
+
+    #[test]
+    fn ascii_contains_ignores_ascii_case_only() {
+        let has = |h: &str, n: &str| ascii_contains_ci(h.as_bytes(), n.as_bytes());
+        assert!(has("Failed Password for root", "failed password"));
+        assert!(has("xxFAILED PASSWORD", "failed password"));
+        assert!(has("failed password", "failed password"));
+        assert!(!has("failed passwor", "failed password"));
+        assert!(!has("failed-password", "failed password"));
+        assert!(has("ffailed", "failed"));
+        assert!(has("a1", "1"));
+        assert!(!has("", "a"));
+        assert!(has("[UFW BLOCK]", "[ufw"));
+        // '@' and '`' differ from letters by the case bit only: not folded.
+        assert!(!has("@", "`"));
+    }
+
+    #[test]
+    fn the_time_window_is_what_the_anded_time_terms_allow() {
+        let w = |q: &str| ts_window(&parse(q).unwrap());
+        let day = 1_773_446_400_000_000; // 2026-03-14T00:00:00Z
+        let h = 3_600_000_000;
+        assert_eq!(w(""), (None, None));
+        assert_eq!(w("failed"), (None, None));
+        assert_eq!(w("ts:2026-03-14"), (Some(day), Some(day + 24 * h - 1)));
+        assert_eq!(w("x ts:2026-03-14T02.."), (Some(day + 2 * h), None));
+        assert_eq!(w("ts:..2026-03-14T02"), (None, Some(day + 3 * h - 1)));
+        assert_eq!(
+            w("ts>=2026-03-14T02 ts<2026-03-14T05"),
+            (Some(day + 2 * h), Some(day + 5 * h - 1))
+        );
+        assert_eq!(
+            w("ts>2026-03-14T02 ts<=2026-03-14T05"),
+            (Some(day + 3 * h), Some(day + 6 * h - 1))
+        );
+        assert_eq!(
+            w("time=2026-03-14T02"),
+            (Some(day + 2 * h), Some(day + 3 * h - 1))
+        );
+        assert_eq!(
+            w("ts:2026-03-14T05,2026-03-14T02"),
+            (Some(day + 2 * h), Some(day + 6 * h - 1))
+        );
+        assert_eq!(
+            w("after:2026-03-14T02 before:2026-03-14T05"),
+            (Some(day + 2 * h), Some(day + 5 * h - 1))
+        );
+        // The narrowest of several.
+        assert_eq!(
+            w("ts:2026-03-14 (a OR b) ts:2026-03-14T02..2026-03-15"),
+            (Some(day + 2 * h), Some(day + 24 * h - 1))
+        );
+        // OR, NOT and unparsable times leave it open.
+        assert_eq!(w("ts:2026-03-14 OR host:x"), (None, None));
+        assert_eq!(w("NOT ts:2026-03-14"), (None, None));
+        assert_eq!(w("ts:yesterday..2026-03-14"), (None, None));
+        assert_eq!(w("(ts:2026-03-14 OR ts:2026-03-15) host:x"), (None, None));
     }
 }
