@@ -9,6 +9,7 @@ mod engine;
 mod incident;
 mod ioc;
 mod journal;
+mod lessons;
 mod report;
 mod report_docs;
 mod seal;

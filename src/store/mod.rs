@@ -9,6 +9,7 @@ mod annotations;
 mod frame_rows;
 mod incident;
 mod ioc;
+mod reports;
 mod schema;
 
 use std::path::{Path, PathBuf};
@@ -20,6 +21,7 @@ use serde::Serialize;
 pub use annotations::{AnnotationColumns, ClockOffset};
 pub use incident::ItemList;
 pub use ioc::{EventHit, IndicatorRow, NewIocList, SweptEvent, SWEPT_COLUMNS};
+pub use reports::{ArchivedReport, ReportStatusRow};
 pub use schema::{record_tables, seal_trigger_name, sealed_tables, VERSION as SCHEMA_VERSION};
 
 use crate::error::{Error, Result};
