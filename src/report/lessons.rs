@@ -110,7 +110,14 @@ pub fn incident_charts(
     let lanes: Vec<Lane> = timeline
         .times_by("host", MAX_LANES)?
         .into_iter()
-        .map(|(label, times)| Lane { label, times })
+        .map(|(label, times)| Lane {
+            label: if label == "(none)" {
+                "(no host)".to_string()
+            } else {
+                label
+            },
+            times,
+        })
         .collect();
     let bucket = hist.bucket_seconds.max(60);
     let lane_height = 120 + 26 * lanes.len().max(1) as u32;
@@ -181,6 +188,23 @@ fn tracker_item(f: &RecordFollowUp) -> super::bugs::FollowUp {
             "incident".to_string(),
             format!("follow-up-{}", f.kind.as_str()),
         ],
+    }
+}
+
+/// A custody entry's details (a JSON object) as `key: value` lines, without the hashes
+/// the evidence table already shows.
+fn custody_details(details: &str) -> String {
+    match serde_json::from_str::<serde_json::Value>(details) {
+        Ok(serde_json::Value::Object(map)) => map
+            .iter()
+            .filter(|(k, v)| !matches!(k.as_str(), "sha256" | "sha1" | "md5") && !v.is_null())
+            .map(|(k, v)| match v {
+                serde_json::Value::String(s) => format!("{k}: {s}"),
+                other => format!("{k}: {other}"),
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
+        _ => details.to_string(),
     }
 }
 
@@ -740,12 +764,7 @@ pub fn lessons_report(case: &Case, timeline: &Timeline) -> Result<Document> {
     ));
 
     // Appendices.
-    sections.push(Section {
-        id: "appendices".into(),
-        heading: "Appendices".into(),
-        blocks: vec![Block::PageBreak],
-    });
-    let mut evidence_blocks = Vec::new();
+    let mut evidence_blocks = vec![Block::PageBreak];
     evidence_blocks.push(Block::Table(Table {
         columns: vec![
             Column::number("#"),
@@ -778,7 +797,7 @@ pub fn lessons_report(case: &Case, timeline: &Timeline) -> Result<Document> {
                 format_micros(c.at),
                 c.actor,
                 c.action,
-                c.details,
+                custody_details(&c.details),
             ]);
         }
     }
@@ -851,7 +870,7 @@ pub fn lessons_report(case: &Case, timeline: &Timeline) -> Result<Document> {
     let shown = kinds.len().min(ISSUE_KINDS_SHOWN);
     let mut issue_blocks = vec![para(format!(
         "{} lines or records did not become events; each is kept in the case with its raw \
-         text (`tideline issues`).",
+         text (tideline issues lists them).",
         thousands(total)
     ))];
     if !kinds.is_empty() {
