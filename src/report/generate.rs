@@ -65,8 +65,11 @@ pub fn check(kind: &str, format: Option<&str>) -> Result<String> {
     Ok(format.to_string())
 }
 
+/// A rendered file and, for Markdown, its figures as (relative path, SVG).
+pub type Rendered = (Vec<u8>, Vec<(String, String)>);
+
 /// Renders a document in a document format.
-pub fn render(doc: &Document, format: &str) -> Result<(Vec<u8>, Vec<(String, String)>)> {
+pub fn render(doc: &Document, format: &str) -> Result<Rendered> {
     Ok(match format {
         "html" => (html::render(doc).into_bytes(), Vec::new()),
         "md" => {
