@@ -80,6 +80,7 @@ async fn preview_export_markdown_and_record_a_notification_as_sent() {
 
         // The record has it, with the exact text.
         c.find(Locator::Css("#view-dashboard")).await.unwrap().click().await.unwrap();
+        wait_text(&c, "#tab-notifications", |t| t.contains("otifications")).await;
         c.find(Locator::Css("#tab-notifications")).await.unwrap().click().await.unwrap();
         let row = wait_text(&c, ".record-table", |t| t.contains("Data subjects by letter")).await;
         assert!(row.contains("Sent after review by legal."), "{row}");
