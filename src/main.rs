@@ -231,11 +231,53 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Write the HTML case report.
+    /// Write a report: the case report (default, HTML), the lessons-learned report, the
+    /// follow-up bug list or a notification draft. Every kind but `case` is stored in the
+    /// case with its SHA-256 (not when the case is sealed: the file is still written).
     Report {
         case: PathBuf,
+        /// case, lessons, followups or notification.
+        #[arg(long, default_value = "case")]
+        kind: String,
+        /// html, md, pdf or json; for followups jira-csv, github, gh-script, checklist or json.
+        #[arg(long)]
+        format: Option<String>,
+        /// The notification draft: customer, gdpr_art33, gdpr_art34, nis2, dora, sec, hipaa.
+        #[arg(long)]
+        regime: Option<String>,
         #[arg(short, long)]
         output: PathBuf,
+        /// Also write every chart of the report to this folder as SVG and PNG.
+        #[arg(long)]
+        charts: Option<PathBuf>,
+        /// Do not store the report in the case.
+        #[arg(long)]
+        no_archive: bool,
+        #[arg(long)]
+        actor: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the reports stored in a case, or write one of them out again.
+    Reports {
+        case: PathBuf,
+        /// Write the stored bytes of this report to --output.
+        #[arg(long, requires = "output")]
+        extract: Option<i64>,
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Set the lessons-learned report's status (draft, in_review, final) and authors.
+    ReportStatus {
+        case: PathBuf,
+        status: String,
+        /// An author (repeat for several), in the order they are to be named.
+        #[arg(long = "author")]
+        authors: Vec<String>,
+        #[arg(long)]
+        actor: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -553,6 +595,116 @@ fn print_sweep(r: &ioc::sweep::SweepReport) {
             x.last_seen.as_deref(),
         )
     }));
+}
+
+struct ReportArgs {
+    case: PathBuf,
+    kind: String,
+    format: Option<String>,
+    regime: Option<String>,
+    output: PathBuf,
+    charts: Option<PathBuf>,
+    no_archive: bool,
+    actor: Option<String>,
+    json: bool,
+}
+
+/// `tideline report`: generate, write (with Markdown figures beside it), chart PNGs,
+/// archive in the case. The case report (the default kind) only reads the case, as it
+/// always did.
+fn report_command(a: ReportArgs) -> anyhow::Result<()> {
+    report::generate::check(&a.kind, a.format.as_deref())?;
+    let archive = a.kind != "case" && !a.no_archive;
+    let mut c = if archive {
+        match Case::open(&a.case) {
+            Ok(c) => c,
+            Err(_) => Case::open_read_only(&a.case)?,
+        }
+    } else {
+        Case::open_read_only(&a.case)?
+    };
+    let tl = Timeline::load(&c)?;
+    let g = report::generate::generate(
+        &c,
+        &tl,
+        &a.kind,
+        a.format.as_deref(),
+        a.regime.as_deref(),
+        None,
+    )?;
+    std::fs::write(&a.output, &g.bytes)
+        .with_context(|| format!("writing {}", a.output.display()))?;
+    let dir = a.output.parent().unwrap_or(std::path::Path::new("."));
+    for (rel, svg) in &g.figures {
+        let path = dir.join(rel);
+        if let Some(p) = path.parent() {
+            std::fs::create_dir_all(p)?;
+        }
+        std::fs::write(&path, svg).with_context(|| format!("writing {}", path.display()))?;
+    }
+    let mut chart_files = Vec::new();
+    if let (Some(charts), Some(doc)) = (&a.charts, &g.document) {
+        std::fs::create_dir_all(charts)?;
+        for f in doc.figures() {
+            let svg_path = charts.join(format!("{}.svg", f.id));
+            std::fs::write(&svg_path, &f.svg)?;
+            let png_path = charts.join(format!("{}.png", f.id));
+            std::fs::write(&png_path, report::chart::svg_to_png(&f.svg, 2.0)?)?;
+            chart_files.push(svg_path);
+            chart_files.push(png_path);
+        }
+    }
+    let file_name = a
+        .output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let outcome = if archive {
+        let actor = a.actor.clone().unwrap_or_else(ingest::default_actor);
+        Some(report::generate::archive(&mut c, &actor, &g, &file_name)?)
+    } else {
+        None
+    };
+    let sha256 = tideline::evidence::sha256_hex(&g.bytes);
+    if a.kind == "case" && !a.json {
+        println!(
+            "wrote {} ({} bytes, sha256 {sha256})",
+            a.output.display(),
+            g.bytes.len()
+        );
+    } else if a.kind == "case" {
+        print_json(&json!({ "path": a.output, "bytes": g.bytes.len(), "sha256": sha256 }))?;
+    } else if a.json {
+        print_json(&json!({
+            "path": a.output, "kind": g.kind, "format": g.format, "regime": g.regime,
+            "bytes": g.bytes.len(), "sha256": sha256,
+            "figures": g.figures.iter().map(|(p, _)| p).collect::<Vec<_>>(),
+            "charts": chart_files,
+            "archived_id": outcome.as_ref().and_then(|o| o.archived.as_ref()).map(|r| r.id),
+            "not_archived": outcome.as_ref().and_then(|o| o.not_archived.clone()),
+        }))?;
+    } else {
+        println!(
+            "wrote {} ({} bytes, sha256 {sha256})",
+            a.output.display(),
+            g.bytes.len()
+        );
+        for (p, _) in &g.figures {
+            println!("wrote {}", dir.join(p).display());
+        }
+        for p in &chart_files {
+            println!("wrote {}", p.display());
+        }
+        match &outcome {
+            Some(o) => match (&o.archived, &o.not_archived) {
+                (Some(r), _) => println!("stored in the case as report #{}", r.id),
+                (_, Some(why)) => println!("{why}"),
+                _ => {}
+            },
+            None => println!("not stored in the case (--no-archive)"),
+        }
+    }
+    Ok(())
 }
 
 fn run() -> anyhow::Result<ExitCode> {
@@ -982,19 +1134,107 @@ fn run() -> anyhow::Result<ExitCode> {
                 println!("-- {} of {} issues", issues.len(), c.issue_count()?);
             }
         }
-        Command::Report { case, output, json } => {
+        Command::Report {
+            case,
+            kind,
+            format,
+            regime,
+            output,
+            charts,
+            no_archive,
+            actor,
+            json,
+        } => {
+            report_command(ReportArgs {
+                case,
+                kind,
+                format,
+                regime,
+                output,
+                charts,
+                no_archive,
+                actor,
+                json,
+            })?;
+        }
+        Command::Reports {
+            case,
+            extract,
+            output,
+            json,
+        } => {
             let c = Case::open_read_only(&case)?;
-            let html = report::case_report_html(&c, &Timeline::load(&c)?)?;
-            std::fs::write(&output, &html)
-                .with_context(|| format!("writing {}", output.display()))?;
-            let sha256 = tideline::evidence::sha256_hex(html.as_bytes());
+            if let (Some(id), Some(out)) = (extract, output) {
+                let bytes = c
+                    .archived_report_content(id)?
+                    .ok_or_else(|| anyhow::anyhow!("the case has no stored report #{id}"))?;
+                std::fs::write(&out, &bytes)
+                    .with_context(|| format!("writing {}", out.display()))?;
+                let sha256 = tideline::evidence::sha256_hex(&bytes);
+                if json {
+                    print_json(
+                        &json!({ "id": id, "path": out, "bytes": bytes.len(), "sha256": sha256 }),
+                    )?;
+                } else {
+                    println!(
+                        "wrote {} ({} bytes, sha256 {sha256})",
+                        out.display(),
+                        bytes.len()
+                    );
+                }
+            } else {
+                let list = c.archived_reports()?;
+                if json {
+                    let rows: Vec<_> = list
+                        .iter()
+                        .map(|r| {
+                            json!({ "id": r.id, "kind": r.kind, "format": r.format,
+                                    "regime": r.regime, "file_name": r.file_name,
+                                    "bytes": r.bytes, "sha256": r.sha256,
+                                    "generated_by": r.generated_by,
+                                    "generated_at": format_micros(r.generated_at) })
+                        })
+                        .collect();
+                    print_json(&json!(rows))?;
+                } else {
+                    for r in &list {
+                        println!(
+                            "#{} {} {} {}{} {} bytes sha256 {} by {} at {}",
+                            r.id,
+                            r.kind,
+                            r.format,
+                            visible(&r.file_name),
+                            r.regime
+                                .as_deref()
+                                .map(|x| format!(" ({x})"))
+                                .unwrap_or_default(),
+                            r.bytes,
+                            r.sha256,
+                            visible(&r.generated_by),
+                            format_micros(r.generated_at)
+                        );
+                    }
+                    println!("-- {} reports stored", list.len());
+                }
+            }
+        }
+        Command::ReportStatus {
+            case,
+            status,
+            authors,
+            actor,
+            json,
+        } => {
+            let mut c = open(&case)?;
+            let actor = actor.unwrap_or_else(ingest::default_actor);
+            let row = report::generate::set_status(&mut c, &actor, &status, &authors)?;
             if json {
-                print_json(&json!({ "path": output, "bytes": html.len(), "sha256": sha256 }))?;
+                print_json(&json!({ "status": row.status, "authors": row.authors }))?;
             } else {
                 println!(
-                    "wrote {} ({} bytes, sha256 {sha256})",
-                    output.display(),
-                    html.len()
+                    "report status {} (authors: {})",
+                    row.status,
+                    row.authors.join(", ")
                 );
             }
         }

@@ -10,6 +10,7 @@ mod engine_fast;
 mod incident;
 mod ioc;
 mod journal;
+mod lessons;
 mod report;
 mod report_docs;
 mod seal;

@@ -6,6 +6,7 @@
 mod commands;
 mod incident;
 mod ioc;
+mod reports;
 mod state;
 mod timeline;
 
@@ -40,6 +41,12 @@ fn main() {
             incident::incident_update_follow_up,
             incident::incident_set_lesson,
             incident::incident_record_notification,
+            reports::report_preview,
+            reports::report_charts,
+            reports::report_export,
+            reports::notification_draft,
+            reports::reports_info,
+            reports::report_set_status,
             incident::incident_add_person,
             incident::incident_add_party,
             incident::incident_add_asset,

@@ -16,8 +16,11 @@ mod case;
 pub mod chart;
 pub mod doc;
 mod fonts;
+pub mod generate;
 pub mod html;
+pub mod lessons;
 pub mod markdown;
+pub mod notify;
 pub mod pdf;
 
 pub use case::{case_report, case_report_html, thousands, KEY_ACTIONS, KEY_SEVERITIES};

@@ -10,6 +10,7 @@ mod bulk;
 mod frame_rows;
 mod incident;
 mod ioc;
+mod reports;
 mod schema;
 
 use std::ops::Range;
@@ -22,6 +23,7 @@ use serde::Serialize;
 pub use annotations::{AnnotationColumns, ClockOffset};
 pub use incident::{ItemList, ListItem};
 pub use ioc::{EventHit, IndicatorRow, NewIocList, SweptEvent, SWEPT_COLUMNS};
+pub use reports::{ArchivedReport, ReportStatusRow};
 pub use schema::{record_tables, seal_trigger_name, sealed_tables, VERSION as SCHEMA_VERSION};
 
 use crate::error::{Error, Result};

@@ -41,6 +41,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: super::annotations::SCHEMA,
         sealed: &super::annotations::TABLES,
     },
+    // Reports: the lessons-learned report's status and every report handed out, with its
+    // SHA-256 (issue #6).
+    Migration {
+        sql: super::reports::SCHEMA,
+        sealed: &super::reports::TABLES,
+    },
 ];
 
 /// The schema version this build writes.

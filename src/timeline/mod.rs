@@ -10,6 +10,7 @@
 pub mod annotate;
 pub mod export;
 pub mod frame;
+mod lanes;
 pub mod query;
 pub mod sql;
 

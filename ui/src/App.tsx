@@ -17,6 +17,7 @@ import { Timeline } from './components/Timeline';
 import { EventDrawer } from './components/EventDrawer';
 import { ImportIssues, type IssueScope } from './components/ImportIssues';
 import { IssueDrawer } from './components/IssueDrawer';
+import { ReportsView } from './components/ReportsView';
 import { IncidentDashboard } from './components/IncidentDashboard';
 import type { Milestone } from './api/incident';
 import { IocPanel } from './components/IocPanel';
@@ -43,7 +44,7 @@ export function App() {
   const [drawer, setDrawer] = useState<Drawer>(null);
   const [issueScope, setIssueScope] = useState<IssueScope | null>(null);
   const [busy, setBusy] = useState(false);
-  const [view, setView] = useState<'timeline' | 'dashboard'>('timeline');
+  const [view, setView] = useState<'timeline' | 'dashboard' | 'reports'>('timeline');
   const [iocFilter, setIocFilter] = useState<IndicatorInfo | null>(null);
   const [zone, setZone] = useState(() => loadZone(window.localStorage));
   /** Bumped after annotations from the table: the open event drawer re-reads its event. */
@@ -198,7 +199,9 @@ export function App() {
         onView={setView}
       />
       <Messages error={error} notice={notice} onDismissError={() => setError(null)} onDismissNotice={() => setNotice(null)} />
-      {info && view === 'dashboard' ? (
+      {info && view === 'reports' ? (
+        <ReportsView dataVersion={dataVersion} onError={reportError} onNotice={setNotice} />
+      ) : info && view === 'dashboard' ? (
         <IncidentDashboard dataVersion={dataVersion} onDetailsChanged={refreshCase} onError={reportError} onNotice={setNotice} />
       ) : info ? (
         <main className="workspace">

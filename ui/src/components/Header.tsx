@@ -14,8 +14,8 @@ type Props = {
   onOpenCase: () => void;
   onWriteReport: () => void;
   /** Which view of the open case is shown, and how to switch. */
-  view?: 'timeline' | 'dashboard';
-  onView?: (view: 'timeline' | 'dashboard') => void;
+  view?: 'timeline' | 'dashboard' | 'reports';
+  onView?: (view: 'timeline' | 'dashboard' | 'reports') => void;
 };
 
 export function Header({ info, busy, onNewCase, onOpenCase, onWriteReport, view, onView }: Props) {
@@ -61,6 +61,9 @@ export function Header({ info, busy, onNewCase, onOpenCase, onWriteReport, view,
                 </button>
                 <button type="button" id="view-dashboard" className={view === 'dashboard' ? 'current' : undefined} onClick={() => onView('dashboard')}>
                   Dashboard
+                </button>
+                <button type="button" id="view-reports" className={view === 'reports' ? 'current' : undefined} onClick={() => onView('reports')}>
+                  Reports
                 </button>
               </span>
             )}
