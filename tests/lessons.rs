@@ -94,7 +94,7 @@ fn build(dir: &Dir) -> Case {
         &tideline::incident::deadlines::RuleSet::builtin(),
     )
     .unwrap();
-    edit::add_person(
+    edit::add_item(
         &mut case,
         a,
         &Person {
@@ -107,7 +107,7 @@ fn build(dir: &Dir) -> Case {
         },
     )
     .unwrap();
-    edit::add_person(
+    edit::add_item(
         &mut case,
         a,
         &Person {
@@ -120,7 +120,7 @@ fn build(dir: &Dir) -> Case {
         },
     )
     .unwrap();
-    edit::add_party(
+    edit::add_item(
         &mut case,
         a,
         &AffectedParty {
