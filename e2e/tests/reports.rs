@@ -69,7 +69,16 @@ async fn preview_export_markdown_and_record_a_notification_as_sent() {
             }
             tokio::time::sleep(std::time::Duration::from_millis(200)).await;
         }
-        area.send_keys("\nSent after review by legal.").await.unwrap();
+        // A text with open [MISSING: ...] gaps cannot be recorded as sent.
+        wait_text(&c, "#draft-unfilled", |t| t.contains("MISSING")).await;
+        let record = c.find(Locator::Css("#draft-record")).await.unwrap();
+        assert_eq!(record.attr("disabled").await.unwrap().as_deref(), Some("true"));
+        retype(
+            &c,
+            "#draft-text",
+            "We are informing you under GDPR Article 34 of a breach of your data. Sent after review by legal.",
+        )
+        .await;
         let recipient = c.find(Locator::Css("#draft-recipient")).await.unwrap();
         recipient.clear().await.unwrap();
         recipient.send_keys("Data subjects by letter").await.unwrap();

@@ -119,6 +119,9 @@ export function ReportsView({ dataVersion, onError, onNotice }: Props) {
       await reload();
     });
 
+  // A notification is recorded exactly as sent, so a text with open gaps is not recorded.
+  const unfilled = text.includes('[MISSING:');
+
   const recordSent = () =>
     act(async () => {
       if (!draft?.rule) throw new Error('This draft answers no deadline rule; choose a regime');
@@ -216,10 +219,21 @@ export function ReportsView({ dataVersion, onError, onNotice }: Props) {
           </p>
         )}
         <textarea id="draft-text" rows={16} value={text} onChange={(e) => setText(e.target.value)} />
+        {unfilled && (
+          <p className="muted" id="draft-unfilled">
+            The text still has [MISSING: …] gaps: fill them in before recording it as sent.
+          </p>
+        )}
         <div className="reports-row">
           <input id="draft-recipient" value={recipient} onChange={(e) => setRecipient(e.target.value)} placeholder="Recipient" />
           <input id="draft-channel" value={channel} onChange={(e) => setChannel(e.target.value)} placeholder="Channel" />
-          <button type="button" id="draft-record" disabled={busy || recipient.trim() === ''} onClick={recordSent}>
+          <button
+            type="button"
+            id="draft-record"
+            disabled={busy || recipient.trim() === '' || unfilled}
+            title={unfilled ? 'Replace every [MISSING: …] in the text first: what is recorded is what was sent' : undefined}
+            onClick={recordSent}
+          >
             Record as sent
           </button>
           <button
