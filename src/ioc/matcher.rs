@@ -195,7 +195,9 @@ impl Matcher {
         if text.is_empty() {
             return;
         }
-        if let Some(ac) = &self.ac {
+        // Most fields hold no literal at all: the plain search (which stops at the first
+        // candidate) rules them out faster than the overlapping walk that lists them all.
+        if let Some(ac) = self.ac.as_ref().filter(|ac| ac.is_match(text)) {
             for m in ac.find_overlapping_iter(text) {
                 let p = &self.patterns[m.pattern().as_usize()];
                 if bounded(p, text, m.start(), m.end()) {
