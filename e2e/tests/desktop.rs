@@ -69,9 +69,7 @@ async fn imports_the_sample_syslog_and_browses_the_timeline() {
         // A file with records that do not parse: its issues are listed, and one opens in a
         // drawer with its raw line.
         let malformed = repo().join("sample-data/incident-2026-03/bastion-01/malformed.log");
-        let path = c.find(Locator::Css("#import-path")).await.unwrap();
-        path.clear().await.unwrap();
-        path.send_keys(malformed.to_str().unwrap()).await.unwrap();
+        retype(&c, "#import-path", malformed.to_str().unwrap()).await;
         c.find(Locator::Css("#import-btn")).await.unwrap().click().await.unwrap();
         let summary = wait_text(&c, "#import-summary", |t| t.contains("malformed.log")).await;
         assert!(summary.contains("8 events, 2 issues"), "{summary}");

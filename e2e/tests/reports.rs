@@ -79,9 +79,7 @@ async fn preview_export_markdown_and_record_a_notification_as_sent() {
             "We are informing you under GDPR Article 34 of a breach of your data. Sent after review by legal.",
         )
         .await;
-        let recipient = c.find(Locator::Css("#draft-recipient")).await.unwrap();
-        recipient.clear().await.unwrap();
-        recipient.send_keys("Data subjects by letter").await.unwrap();
+        retype(&c, "#draft-recipient", "Data subjects by letter").await;
         settle().await;
         screenshot(&c, "reports-draft.png").await;
         c.find(Locator::Css("#draft-record")).await.unwrap().click().await.unwrap();

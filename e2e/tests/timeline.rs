@@ -37,13 +37,11 @@ async fn filters_tags_stars_and_exports_the_view() {
         assert_eq!(count(&c, "#timeline .tl-row").await, 2);
 
         // A bad query says where it is wrong, next to the bar.
-        q.clear().await.unwrap();
-        q.send_keys(&format!("user:deploy (host:x{ENTER}")).await.unwrap();
+        run_query(&c, "user:deploy (host:x").await;
         let err = wait_text(&c, "#q-error", |t| t.contains("character 12")).await;
         assert!(err.contains("never closed"), "{err}");
         screenshot(&c, "timeline-query-error.png").await;
-        q.clear().await.unwrap();
-        q.send_keys(&format!("\"accepted password\" user:deploy{ENTER}")).await.unwrap();
+        run_query(&c, "\"accepted password\" user:deploy").await;
         wait_text(&c, "#tl-total", |t| t.trim() == "2 events").await;
 
         // Star and tag the first one from the keyboard.
@@ -63,8 +61,7 @@ async fn filters_tags_stars_and_exports_the_view() {
         screenshot(&c, "timeline-annotated.png").await;
 
         // The annotations are queryable.
-        q.clear().await.unwrap();
-        q.send_keys(&format!("is:starred tag:initial-access{ENTER}")).await.unwrap();
+        run_query(&c, "is:starred tag:initial-access").await;
         wait_text(&c, "#tl-total", |t| t.trim() == "1 event").await;
         let id: String = c
             .find(Locator::Css("#timeline .tl-row"))
@@ -160,9 +157,8 @@ async fn choose(c: &Client, select: &str, value: &str) {
 }
 
 async fn run_query(c: &Client, query: &str) {
-    let q = c.find(Locator::Css("#q")).await.unwrap();
-    q.clear().await.unwrap();
-    q.send_keys(&format!("{query}{ENTER}")).await.unwrap();
+    retype(c, "#q", query).await;
+    find(c, "#q").await.send_keys(ENTER).await.unwrap();
 }
 
 fn events_in(total: &str) -> usize {

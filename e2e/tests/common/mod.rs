@@ -185,15 +185,20 @@ pub async fn type_into(c: &Client, css: &str, text: &str) {
         .unwrap_or_else(|e| panic!("type into {css}: {e}"));
 }
 
-/// Replaces what the field `css` names holds with `text`: clears it, then types. (React
-/// reads the field's whole value on the first key typed, so the cleared text is gone there
-/// too.)
+/// Replaces what the field `css` names holds with `text`: empties it the way React sees
+/// (the native value setter, then an `input` event, as a user's select-all + delete does;
+/// WebDriver's clear alone can leave React's state holding the old text), then types.
 pub async fn retype(c: &Client, css: &str, text: &str) {
     let field = find(c, css).await;
-    field
-        .clear()
-        .await
-        .unwrap_or_else(|e| panic!("clear {css}: {e}"));
+    c.execute(
+        "const el = arguments[0];
+         const proto = el instanceof HTMLTextAreaElement ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
+         Object.getOwnPropertyDescriptor(proto, 'value').set.call(el, '');
+         el.dispatchEvent(new Event('input', { bubbles: true }));",
+        vec![serde_json::to_value(&field).unwrap()],
+    )
+    .await
+    .unwrap_or_else(|e| panic!("empty {css}: {e}"));
     field
         .send_keys(text)
         .await
