@@ -54,8 +54,19 @@ async fn imports_iocs_sweeps_and_filters_the_timeline_to_hits() {
         assert_eq!(text(hits("ample.com")).await, "0", "boundary: example.com is not ample.com");
         screenshot(&c, "ioc-swept.png").await;
 
-        // Click an indicator: the timeline shows exactly its hits.
-        c.find(Locator::XPath(&row("gobuster/3.6"))).await.unwrap().click().await.unwrap();
+        // Click an indicator (scrolled into view in the panel's table): the timeline shows
+        // exactly its hits.
+        let click_row = |value: &str| {
+            let (c, xpath) = (&c, format!("{}/td[2]", row(value)));
+            async move {
+                let e = c.find(Locator::XPath(&xpath)).await.unwrap();
+                c.execute("arguments[0].scrollIntoView({block: 'center'});", vec![serde_json::to_value(&e).unwrap()])
+                    .await
+                    .unwrap();
+                e.click().await.unwrap();
+            }
+        };
+        click_row("gobuster/3.6").await;
         let total = wait_text(&c, "#tl-total", |t| t.starts_with("326 ")).await;
         assert!(total.contains("event"), "{total}");
         screenshot(&c, "ioc-filtered.png").await;
@@ -68,7 +79,7 @@ async fn imports_iocs_sweeps_and_filters_the_timeline_to_hits() {
         screenshot(&c, "ioc-event-hits.png").await;
 
         // Clicking the indicator again shows every event.
-        c.find(Locator::XPath(&row("gobuster/3.6"))).await.unwrap().click().await.unwrap();
+        click_row("gobuster/3.6").await;
         wait_text(&c, "#tl-total", |t| t.contains("1,528")).await;
     })
     .await;
