@@ -3,12 +3,21 @@
 //! A [`Matcher`] is built once per sweep from the indicators and shared by the sweep's
 //! threads. [`Matcher::scan`] looks at one field:
 //! 1. one overlapping Aho-Corasick pass (ASCII case-insensitive) over the field finds
-//!    every literal value (IPv4, domains, URLs, e-mail, hashes, file names and paths, user
-//!    agents, strings); each candidate then passes or fails its kind's boundary check,
-//!    and user agents must match case exactly;
-//! 2. when there are CIDR ranges or IPv6 addresses, the IP-looking tokens of the field
-//!    (found from its dots and colons with `memchr`) are parsed and looked up by prefix;
-//! 3. when there are regular expressions, one `RegexSet` runs over the field.
+//!    every literal value (domains, URLs, e-mail, file names and paths, user agents,
+//!    strings); each candidate then passes or fails its kind's boundary check, and user
+//!    agents must match case exactly;
+//! 2. IPv4 addresses, CIDR ranges and IPv6 addresses: the IP-looking tokens of the field
+//!    (found from its dots and colons with `memchr`) are parsed and looked up by prefix
+//!    (an address is a /32 or /128 range);
+//! 3. MD5, SHA-1 and SHA-256: the runs of 32, 40 or 64 hex digits standing alone are
+//!    looked up in a hash map;
+//! 4. when there are regular expressions, one `RegexSet` runs over the field.
+//!
+//! Why IPs and hashes are not in the automaton: logs are full of digits and hex, and
+//! thousands of IP and hash patterns keep an Aho-Corasick automaton deep in its trie on
+//! such text, so it runs from a cache-missing 50 MB table at about 50 MB/s; without them it
+//! stays near its start state and runs about ten times faster (measured with 10,000
+//! patterns, see BENCHMARKS.md). Token lookups give the same matches as the boundary rules.
 //!
 //! Nothing here allocates per field except the caller's reusable `found` buffer.
 
@@ -70,6 +79,8 @@ pub struct Matcher {
     patterns: Vec<Pattern>,
     v4: Nets<u32>,
     v6: Nets<u128>,
+    /// Lower-case hex digits of MD5, SHA-1 and SHA-256 indicators.
+    hashes: HashMap<Vec<u8>, Vec<u32>>,
     regex: Option<RegexSet>,
     regex_ids: Vec<u32>,
 }
@@ -97,6 +108,7 @@ impl Matcher {
         let mut patterns = Vec::new();
         let mut v4 = Nets::new();
         let mut v6 = Nets::new();
+        let mut hashes: HashMap<Vec<u8>, Vec<u32>> = HashMap::new();
         let mut regexes = Vec::new();
         let mut regex_ids = Vec::new();
         let mut add = |bytes: Vec<u8>, i: u32, kind: Kind| {
@@ -115,6 +127,16 @@ impl Matcher {
         for (i, ind) in indicators.iter().enumerate() {
             let i = i as u32;
             match ind.kind {
+                Kind::Ipv4 => {
+                    let a: Ipv4Addr = ind.value.parse().map_err(|_| bad(ind))?;
+                    v4.insert(32, u32::from(a), i);
+                }
+                Kind::Md5 | Kind::Sha1 | Kind::Sha256 => {
+                    hashes
+                        .entry(ind.value.to_ascii_lowercase().into_bytes())
+                        .or_default()
+                        .push(i);
+                }
                 Kind::Ipv6 => {
                     let a: Ipv6Addr = ind.value.parse().map_err(|_| bad(ind))?;
                     v6.insert(128, u128::from(a), i);
@@ -175,6 +197,7 @@ impl Matcher {
             patterns,
             v4,
             v6,
+            hashes,
             regex,
             regex_ids,
         })
@@ -220,6 +243,17 @@ impl Matcher {
                     if let Some(ids) = nets.get(&(a & mask6(*prefix))) {
                         found.extend_from_slice(ids);
                     }
+                }
+            });
+        }
+        if !self.hashes.is_empty() {
+            for_each_hex_token(text, |hex| {
+                let mut lower = [0u8; 64];
+                for (d, s) in lower.iter_mut().zip(hex) {
+                    *d = s.to_ascii_lowercase();
+                }
+                if let Some(ids) = self.hashes.get(&lower[..hex.len()]) {
+                    found.extend_from_slice(ids);
                 }
             });
         }
@@ -277,6 +311,27 @@ fn bounded(p: &Pattern, text: &[u8], s: usize, e: usize) -> bool {
             (!is_word(p.first) || !has(prev, is_word)) && (!is_word(p.last) || !has(next, is_word))
         }
         Kind::Ipv6 | Kind::Cidr | Kind::Regex => false,
+    }
+}
+
+/// Calls `f` with every run of 32, 40 or 64 hex digits not inside a longer run of
+/// letters and digits.
+pub fn for_each_hex_token(text: &[u8], mut f: impl FnMut(&[u8])) {
+    let n = text.len();
+    let mut i = 0;
+    while i < n {
+        if !text[i].is_ascii_alphanumeric() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < n && text[i].is_ascii_alphanumeric() {
+            i += 1;
+        }
+        let run = &text[start..i];
+        if matches!(run.len(), 32 | 40 | 64) && run.iter().all(u8::is_ascii_hexdigit) {
+            f(run);
+        }
     }
 }
 
