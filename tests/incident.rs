@@ -1615,3 +1615,43 @@ fn cli_rules_lists_the_shipped_rules_and_merges_a_users_file() {
     assert_eq!(v["regimes"][0], "ccpa");
     assert!(Path::new(&file).exists());
 }
+
+#[test]
+fn a_case_from_before_the_incident_record_reads_as_an_empty_record() {
+    let dir = Dir::new();
+    let path = dir.path("old.tideline");
+    drop(Case::create(&path, "old case", "t").unwrap());
+    // What a build before the incident record left: schema version 1, no incident tables.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'incident_%'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(tables.len(), 12);
+    for t in &tables {
+        conn.execute_batch(&format!("DROP TABLE {t}")).unwrap();
+    }
+    conn.pragma_update(None, "user_version", 1).unwrap();
+    drop(conn);
+    let r = Case::open_read_only(&path)
+        .unwrap()
+        .incident_record()
+        .unwrap();
+    assert_eq!(r.details.title, "old case");
+    assert_eq!(r.details.severity, Severity::Unrated);
+    assert_eq!(r.details.phase, Phase::DetectionAnalysis);
+    assert!(r.milestones.is_empty() && r.regimes.is_empty() && r.actions.is_empty());
+    // Opened for writing, it is migrated and takes changes.
+    let mut c = Case::open(&path).unwrap();
+    edit::set_lesson(
+        &mut c,
+        "t",
+        LessonTopic::GotLucky,
+        "the attacker typed slowly",
+    )
+    .unwrap();
+    assert_eq!(c.incident_record().unwrap().lessons.len(), 1);
+}
