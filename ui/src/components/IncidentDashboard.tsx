@@ -138,7 +138,7 @@ export function IncidentDashboard({ dataVersion, onDetailsChanged, onError, onNo
       <div className="dash-row">
         <section className="dash-card metrics-card">
           <h2>Metrics</h2>
-          <table id="metrics" className="metrics-table">
+          <table id="metrics" className="kv">
             <tbody>
               {dash.metrics.metrics.map((m) => (
                 <tr key={m.name} title={`${humanize(m.from)} → ${humanize(m.to)}`}>
