@@ -501,47 +501,6 @@ impl Case {
         Ok(())
     }
 
-    /// The frame columns of every event, in id order.
-    pub fn event_columns(&self) -> Result<EventColumns> {
-        const TEXT: [&str; 13] = [
-            "ts_source",
-            "ts_quality",
-            "source",
-            "locator",
-            "host",
-            "user",
-            "src_ip",
-            "dst_ip",
-            "process",
-            "event_code",
-            "action",
-            "severity",
-            "message",
-        ];
-        let n = self.event_count()? as usize;
-        let mut cols = EventColumns {
-            id: Vec::with_capacity(n),
-            ts: Vec::with_capacity(n),
-            evidence_id: Vec::with_capacity(n),
-            text: TEXT.iter().map(|c| (*c, Vec::with_capacity(n))).collect(),
-        };
-        let sql = format!(
-            "SELECT id, ts, evidence_id, {} FROM events ORDER BY id",
-            TEXT.join(", ")
-        );
-        let mut stmt = self.conn.prepare(&sql)?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            cols.id.push(r.get(0)?);
-            cols.ts.push(r.get(1)?);
-            cols.evidence_id.push(r.get(2)?);
-            for (i, (_, col)) in cols.text.iter_mut().enumerate() {
-                col.push(r.get(3 + i)?);
-            }
-        }
-        Ok(cols)
-    }
-
     /// Import issues, oldest first, at most `limit`.
     pub fn issues(&self, limit: usize) -> Result<Vec<IssueRow>> {
         Ok(self.issue_page(None, 0, limit as u64)?.1)
