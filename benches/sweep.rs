@@ -325,6 +325,15 @@ fn main() {
         imported.rejected.len(),
         case.indicator_values().unwrap().len()
     );
+    // The floor: reading every swept field of every event with nothing to look for.
+    let t = Instant::now();
+    let none = tideline::ioc::matcher::Matcher::new(&[]).unwrap();
+    let read = tideline::ioc::sweep::find_hits(&path, &none, threads).unwrap();
+    println!(
+        "reading alone: {} events on {threads} threads in {:.2} s",
+        read.events,
+        t.elapsed().as_secs_f64()
+    );
     for run in ["first sweep", "re-sweep"] {
         let t = Instant::now();
         let r = sweep_case(&mut case, "bench", threads).unwrap();

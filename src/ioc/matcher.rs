@@ -3,29 +3,41 @@
 //! A [`Matcher`] is built once per sweep from the indicators and shared by the sweep's
 //! threads. [`Matcher::scan`] looks at one field:
 //! 1. one overlapping Aho-Corasick pass (ASCII case-insensitive) over the field finds
-//!    every literal value (domains, URLs, e-mail, file names and paths, user agents,
-//!    strings); each candidate then passes or fails its kind's boundary check, and user
-//!    agents must match case exactly;
+//!    the literal values not looked up as tokens (step 5): URLs, e-mail, file paths, user
+//!    agents, strings, and the rare domain or file name with other characters; each
+//!    candidate then passes or fails its kind's boundary check, and user agents must
+//!    match case exactly;
 //! 2. IPv4 addresses, CIDR ranges and IPv6 addresses: the IP-looking tokens of the field
 //!    (found from its dots and colons with `memchr`) are parsed and looked up by prefix
-//!    (an address is a /32 or /128 range);
+//!    (an address is a /32 or /128 range), after a bitmap of the /20 blocks any IPv4
+//!    indicator touches has ruled most addresses out;
 //! 3. MD5, SHA-1 and SHA-256: the runs of 32, 40 or 64 hex digits standing alone are
 //!    looked up in a hash map;
-//! 4. when there are regular expressions, one `RegexSet` runs over the field.
+//! 4. when there are regular expressions, one `RegexSet` runs over the field;
+//! 5. domains and file names spelled only with letters, digits, `-`, `_` and dots (nearly
+//!    all of them) are not in the automaton either: a match of one lies inside a run of
+//!    such bytes that holds a dot, starts where the run or a label starts and ends where
+//!    the run ends or at a dot, so those few spans of each dotted run (found with
+//!    `memchr`) are looked up, lower-cased, by a hash computed while walking left from
+//!    their end (a span whose last label ends no indicator, like `1.1` or `x.html` for a
+//!    list of domains, stops the walk), then pass the same boundary check as an
+//!    automaton candidate.
 //!
 //! Why IPs and hashes are not in the automaton: logs are full of digits and hex, and
 //! thousands of IP and hash patterns keep an Aho-Corasick automaton deep in its trie on
 //! such text, so it runs from a cache-missing 50 MB table at about 50 MB/s; without them it
 //! stays near its start state and runs about ten times faster (measured with 10,000
-//! patterns, see BENCHMARKS.md). Token lookups give the same matches as the boundary rules.
+//! patterns, see BENCHMARKS.md). Thousands of domains cost the automaton the same on text
+//! full of host names (about 370 MB/s per core), while the dotted runs are few and short.
+//! Token lookups give the same matches as the boundary rules.
 //!
 //! Nothing here allocates per field except the caller's reusable `found` buffer.
 
-use std::collections::HashMap;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::bytes::{RegexSet, RegexSetBuilder};
+use rustc_hash::FxHashMap as HashMap;
 
 use super::{Indicator, Kind};
 use crate::error::{Error, Result};
@@ -60,7 +72,7 @@ impl<T: Copy + Eq + std::hash::Hash> Nets<T> {
         let slot = match self.by_prefix.iter().position(|(p, _)| *p == prefix) {
             Some(i) => i,
             None => {
-                self.by_prefix.push((prefix, HashMap::new()));
+                self.by_prefix.push((prefix, HashMap::default()));
                 self.by_prefix.len() - 1
             }
         };
@@ -81,6 +93,16 @@ pub struct Matcher {
     v6: Nets<u128>,
     /// Lower-case hex digits of MD5, SHA-1 and SHA-256 indicators.
     hashes: HashMap<Vec<u8>, Vec<u32>>,
+    /// Domains and file names looked up among the spans of dotted runs, by
+    /// [`token_hash`], and the length of the longest.
+    tokens: HashMap<u64, Vec<TokenPattern>>,
+    longest_token: usize,
+    /// Filters in front of the hash maps (most lookups miss): the token hashes, and the
+    /// /20 blocks that hold an IPv4 indicator or part of a range.
+    token_hashes: BitFilter,
+    v4_blocks: BitFilter,
+    /// The hashes of the keys' last labels (`com`, `exe`).
+    last_labels: BitFilter,
     regex: Option<RegexSet>,
     regex_ids: Vec<u32>,
 }
@@ -104,11 +126,18 @@ fn mask6(prefix: u8) -> u128 {
 impl Matcher {
     /// Compiles `indicators`; hits are reported as indices into this slice.
     pub fn new(indicators: &[Indicator]) -> Result<Matcher> {
+        Self::build(indicators, true)
+    }
+
+    /// `use_tokens: false` puts every domain and file name in the automaton (the tests
+    /// compare both ways).
+    fn build(indicators: &[Indicator], use_tokens: bool) -> Result<Matcher> {
         let mut literals: Vec<Vec<u8>> = Vec::new();
         let mut patterns = Vec::new();
         let mut v4 = Nets::new();
         let mut v6 = Nets::new();
-        let mut hashes: HashMap<Vec<u8>, Vec<u32>> = HashMap::new();
+        let mut hashes: HashMap<Vec<u8>, Vec<u32>> = HashMap::default();
+        let mut tokens: HashMap<u64, Vec<TokenPattern>> = HashMap::default();
         let mut regexes = Vec::new();
         let mut regex_ids = Vec::new();
         let mut add = |bytes: Vec<u8>, i: u32, kind: Kind| {
@@ -149,6 +178,24 @@ impl Matcher {
                     regexes.push(ind.value.clone());
                     regex_ids.push(i);
                 }
+                kind @ (Kind::Domain | Kind::FileName)
+                    if use_tokens && is_token(ind.value.as_bytes()) =>
+                {
+                    let key = ind.value.to_ascii_lowercase().into_bytes();
+                    tokens
+                        .entry(token_hash(&key))
+                        .or_default()
+                        .push(TokenPattern {
+                            key: key.into(),
+                            pattern: Pattern {
+                                indicator: i,
+                                kind,
+                                first: 0,
+                                last: 0,
+                                exact: None,
+                            },
+                        });
+                }
                 kind => {
                     add(ind.value.as_bytes().to_vec(), i, kind);
                     // Raw JSON records escape backslashes and quotes: match that form too.
@@ -188,9 +235,34 @@ impl Matcher {
                     .map_err(|e| Error::Invalid(format!("regular expressions: {e}")))?,
             )
         };
+        let mut token_hashes = BitFilter::new(18);
+        let mut last_labels = BitFilter::new(16);
+        for (&h, keys) in &tokens {
+            token_hashes.insert(h);
+            for k in keys {
+                let last = k.key.rsplit(|&b| b == b'.').next().unwrap_or(&k.key);
+                last_labels.insert(token_hash(last));
+            }
+        }
+        let mut v4_blocks = BitFilter::new(20);
+        for (prefix, nets) in &v4.by_prefix {
+            for &net in nets.keys() {
+                let first = net >> 12;
+                let last = (net | !mask4(*prefix)) >> 12;
+                for block in first..=last {
+                    v4_blocks.set(block as usize);
+                }
+            }
+        }
         // Longest prefixes first, so the most specific range is reported first.
         v4.by_prefix.sort_by_key(|n| std::cmp::Reverse(n.0));
         v6.by_prefix.sort_by_key(|n| std::cmp::Reverse(n.0));
+        let longest_token = tokens
+            .values()
+            .flatten()
+            .map(|t| t.key.len())
+            .max()
+            .unwrap_or(0);
         Ok(Matcher {
             count: indicators.len(),
             ac,
@@ -198,6 +270,11 @@ impl Matcher {
             v4,
             v6,
             hashes,
+            tokens,
+            longest_token,
+            token_hashes,
+            v4_blocks,
+            last_labels,
             regex,
             regex_ids,
         })
@@ -228,12 +305,15 @@ impl Matcher {
                 }
             }
         }
-        if !self.v4.is_empty() {
-            for_each_ipv4(text, |a| {
-                for (prefix, nets) in &self.v4.by_prefix {
-                    if let Some(ids) = nets.get(&(a & mask4(*prefix))) {
-                        found.extend_from_slice(ids);
-                    }
+        // IPv4 addresses, CIDR ranges and token-like literals all lie in runs of letters,
+        // digits, `-`, `_` and dots that hold a dot: one pass over the dots finds them.
+        if !self.v4.is_empty() || !self.tokens.is_empty() {
+            for_each_dotted_run(text, |a, b| {
+                if !self.v4.is_empty() {
+                    for_each_ipv4_in(&text[a..b], |addr| self.look_up_v4(addr, found));
+                }
+                if !self.tokens.is_empty() {
+                    self.scan_run(text, a, b, found);
                 }
             });
         }
@@ -263,14 +343,188 @@ impl Matcher {
             }
         }
     }
+
+    /// Appends the indicators whose range holds the IPv4 address `addr`.
+    fn look_up_v4(&self, addr: u32, found: &mut Vec<u32>) {
+        if !self.v4_blocks.may_hold_ipv4(addr) {
+            return;
+        }
+        for (prefix, nets) in &self.v4.by_prefix {
+            if let Some(ids) = nets.get(&(addr & mask4(*prefix))) {
+                found.extend_from_slice(ids);
+            }
+        }
+    }
+
+    /// Looks up the spans of the dotted run `text[a..b]` that a domain or file name can
+    /// match: from the run's start or a label's start to the run's end or a dot that is
+    /// not followed by a letter or digit. Each span is hashed while walking left from its
+    /// end (so an end costs one pass over at most the longest key); a span whose hash is a
+    /// key's is compared byte for byte and then passes [`bounded`].
+    fn scan_run(&self, text: &[u8], a: usize, b: usize, found: &mut Vec<u32>) {
+        let mut end = b;
+        while end > a {
+            // Keys neither start nor end with a dot.
+            if text[end - 1] != b'.' {
+                let lo = end.saturating_sub(self.longest_token).max(a);
+                let mut hash = 0u64;
+                let mut pow = 1u64;
+                let mut s = end;
+                let mut last_label = true;
+                while s > lo {
+                    s -= 1;
+                    let c = text[s].to_ascii_lowercase();
+                    hash = hash.wrapping_add(u64::from(c).wrapping_mul(pow));
+                    pow = pow.wrapping_mul(TOKEN_HASH_BASE);
+                    if c == b'.' || (s > a && text[s - 1] != b'.') {
+                        continue;
+                    }
+                    // The span's last label (`com`, `exe`) must end some key.
+                    if last_label && !self.last_labels.may_hold(hash) {
+                        break;
+                    }
+                    last_label = false;
+                    if !self.token_hashes.may_hold(hash) {
+                        continue;
+                    }
+                    let Some(keys) = self.tokens.get(&hash) else {
+                        continue;
+                    };
+                    for k in keys {
+                        if k.key.eq_ignore_ascii_case(&text[s..end])
+                            && bounded(&k.pattern, text, s, end)
+                        {
+                            found.push(k.pattern.indicator);
+                        }
+                    }
+                }
+            }
+            // The next end to the left: a dot before a byte that is not a letter or digit.
+            match memchr::memrchr_iter(b'.', &text[a..end])
+                .map(|i| a + i)
+                .find(|&i| i + 1 == b || !text[i + 1].is_ascii_alphanumeric())
+            {
+                Some(dot) => end = dot,
+                None => break,
+            }
+        }
+    }
+}
+
+/// A set of `2^bits` bits: a key's bit set means "maybe", clear means "no".
+struct BitFilter {
+    bits: u32,
+    words: Box<[u64]>,
+}
+
+impl BitFilter {
+    fn new(bits: u32) -> Self {
+        BitFilter {
+            bits,
+            words: vec![0u64; (1usize << bits) / 64].into_boxed_slice(),
+        }
+    }
+    fn set(&mut self, i: usize) {
+        self.words[i / 64] |= 1 << (i % 64);
+    }
+    fn get(&self, i: usize) -> bool {
+        self.words[i / 64] & (1 << (i % 64)) != 0
+    }
+    /// The bit of a 64-bit hash: its top bits after a multiplicative mix.
+    fn slot(&self, hash: u64) -> usize {
+        (hash.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - self.bits)) as usize
+    }
+    fn insert(&mut self, hash: u64) {
+        self.set(self.slot(hash));
+    }
+    fn may_hold(&self, hash: u64) -> bool {
+        self.get(self.slot(hash))
+    }
+    /// Whether the /20 block of an IPv4 address is set (the filter of 20 bits).
+    fn may_hold_ipv4(&self, addr: u32) -> bool {
+        self.get((addr >> 12) as usize)
+    }
+}
+
+/// The base of the polynomial hash of token spans ([`Matcher::scan_run`], [`token_hash`]).
+const TOKEN_HASH_BASE: u64 = 0x100_0000_01b3;
+
+/// The hash [`Matcher::scan_run`] computes for a span equal to `key` (lower case).
+fn token_hash(key: &[u8]) -> u64 {
+    key.iter().fold(0u64, |h, &c| {
+        h.wrapping_mul(TOKEN_HASH_BASE).wrapping_add(u64::from(c))
+    })
+}
+
+/// A domain or file name found by [`Matcher::scan_run`].
+struct TokenPattern {
+    /// The value in lower case.
+    key: Box<[u8]>,
+    pattern: Pattern,
+}
+
+/// Whether an indicator value is found by [`Matcher::scan_run`]: letters, digits, `-`, `_`
+/// and dots, with a dot inside (not at either end, never two in a row).
+fn is_token(value: &[u8]) -> bool {
+    value.len() <= 256
+        && value.first().is_some_and(|&b| is_label(b))
+        && value.last().is_some_and(|&b| is_label(b))
+        && value.contains(&b'.')
+        && !value.windows(2).any(|w| w == b"..")
+        && value.iter().all(|&b| is_label(b) || b == b'.')
+}
+
+/// Calls `f(a, b)` with every maximal run `text[a..b]` of letters, digits, `-`, `_` and
+/// dots that holds a dot.
+pub fn for_each_dotted_run(text: &[u8], mut f: impl FnMut(usize, usize)) {
+    let run = |b: u8| is_label(b) || b == b'.';
+    let mut done = 0;
+    for dot in memchr::memchr_iter(b'.', text) {
+        if dot < done {
+            continue;
+        }
+        let mut a = dot;
+        while a > 0 && run(text[a - 1]) {
+            a -= 1;
+        }
+        let mut b = dot + 1;
+        while b < text.len() && run(text[b]) {
+            b += 1;
+        }
+        done = b;
+        f(a, b);
+    }
 }
 
 fn bad(ind: &Indicator) -> Error {
     Error::Invalid(format!("'{}' is not a valid {}", ind.value, ind.kind))
 }
 
+/// Byte classes for the scanning loops, one table lookup each.
+const LABEL: u8 = 1;
+const HEX: u8 = 2;
+const CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() || c == b'-' || c == b'_' {
+            t[b] |= LABEL;
+        }
+        if c.is_ascii_hexdigit() {
+            t[b] |= HEX;
+        }
+        b += 1;
+    }
+    t
+};
+
 fn is_label(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
+    CLASS[b as usize] & LABEL != 0
+}
+
+fn is_hex(b: u8) -> bool {
+    CLASS[b as usize] & HEX != 0
 }
 
 fn is_word(b: u8) -> bool {
@@ -318,16 +572,21 @@ fn bounded(p: &Pattern, text: &[u8], s: usize, e: usize) -> bool {
 /// longer run of letters and digits.
 ///
 /// Such a run spans at least 32 bytes, so it holds a byte at an offset that is a multiple
-/// of 32. Only those bytes are probed; a run is grown around a probe only when it is a hex
-/// digit, and the next probe starts after that run. Log text then costs about one check
-/// per 32 bytes plus the short hex runs the probes land in, and no byte is grown over twice.
+/// of 32. Only those bytes are probed; a run is grown around a probe only when the probe
+/// and the bytes 4, 8, 12 and 16 away on one side are hex digits (a long enough run covers
+/// 16 bytes on one side), and the next probe starts after that run. Log text then costs
+/// about one check per 32 bytes, and no byte is grown over twice.
 pub fn for_each_hex_token(text: &[u8], mut f: impl FnMut(&[u8])) {
     const STRIDE: usize = 32;
     let n = text.len();
-    let hex = |i: usize| text[i].is_ascii_hexdigit();
+    let hex = |i: usize| is_hex(text[i]);
     let mut p = 0;
     while p < n {
-        if !hex(p) {
+        // A run of 32 or more hex digits through `p` covers `p..=p+16` or `p-16..=p`:
+        // sample those every 4 bytes before growing the run byte by byte.
+        let covers = |from: usize| hex(from + 4) && hex(from + 8) && hex(from + 12);
+        let right = p + 16 < n && hex(p + 16) && covers(p);
+        if !hex(p) || !(right || (p >= 16 && hex(p - 16) && covers(p - 16))) {
             p += STRIDE;
             continue;
         }
@@ -349,41 +608,68 @@ pub fn for_each_hex_token(text: &[u8], mut f: impl FnMut(&[u8])) {
     }
 }
 
-/// Calls `f` with every IPv4 address written in `text` as a dotted quad that is not part
-/// of a longer run of digits and dots.
-pub fn for_each_ipv4(text: &[u8], mut f: impl FnMut(u32)) {
+/// Calls `f` with every IPv4 address written in `run` as a dotted quad that is not part
+/// of a longer run of digits and dots. `run` must not be bounded by a digit or a dot.
+pub fn for_each_ipv4_in(run: &[u8], mut f: impl FnMut(u32)) {
     let ipc = |b: u8| b.is_ascii_digit() || b == b'.';
     let mut done = 0;
-    for dot in memchr::memchr_iter(b'.', text) {
+    for dot in memchr::memchr_iter(b'.', run) {
         if dot < done {
             continue;
         }
         let mut a = dot;
-        while a > 0 && ipc(text[a - 1]) {
+        while a > 0 && ipc(run[a - 1]) {
             a -= 1;
         }
         let mut b = dot + 1;
-        while b < text.len() && ipc(text[b]) {
+        while b < run.len() && ipc(run[b]) {
             b += 1;
         }
         done = b;
-        let mut run = &text[a..b];
-        while let [b'.', rest @ ..] = run {
-            run = rest;
+        let mut quad = &run[a..b];
+        while let [b'.', rest @ ..] = quad {
+            quad = rest;
         }
-        while let [rest @ .., b'.'] = run {
-            run = rest;
+        while let [rest @ .., b'.'] = quad {
+            quad = rest;
         }
-        if run.len() < 7 || run.len() > 15 {
-            continue;
-        }
-        if let Some(addr) = std::str::from_utf8(run)
-            .ok()
-            .and_then(|s| s.parse::<Ipv4Addr>().ok())
-        {
-            f(u32::from(addr));
+        if (7..=15).contains(&quad.len()) {
+            if let Some(addr) = parse_ipv4(quad) {
+                f(addr);
+            }
         }
     }
+}
+
+/// Calls `f` with every IPv4 address written in `text` as a dotted quad that is not part
+/// of a longer run of digits and dots.
+pub fn for_each_ipv4(text: &[u8], mut f: impl FnMut(u32)) {
+    for_each_dotted_run(text, |a, b| for_each_ipv4_in(&text[a..b], &mut f));
+}
+
+/// A dotted quad as [`Ipv4Addr`]'s parser reads it (four decimal octets up to 255, no
+/// leading zeros), without the detour through `str`.
+pub fn parse_ipv4(s: &[u8]) -> Option<u32> {
+    let mut addr = 0u32;
+    let mut parts = 0;
+    for part in s.split(|&c| c == b'.') {
+        if part.is_empty() || part.len() > 3 || (part.len() > 1 && part[0] == b'0') {
+            return None;
+        }
+        let mut v = 0u32;
+        for &c in part {
+            if !c.is_ascii_digit() {
+                return None;
+            }
+            v = v * 10 + u32::from(c - b'0');
+        }
+        parts += 1;
+        if v > 255 || parts > 4 {
+            return None;
+        }
+        addr = addr << 8 | v;
+    }
+    (parts == 4).then_some(addr)
 }
 
 /// Calls `f` with every IPv6 address written in `text` (any valid textual form).
@@ -474,6 +760,106 @@ mod tests {
         assert!(total > 100, "the generator made only {total} tokens");
     }
 
+    #[test]
+    fn ipv4_scan_matches_the_plain_definition() {
+        // The plain definition: every maximal run of digits and dots, without its outer
+        // dots, that the standard parser reads as an address.
+        fn naive(text: &[u8]) -> Vec<u32> {
+            text.split(|b| !(b.is_ascii_digit() || *b == b'.'))
+                .filter_map(|r| {
+                    let r = std::str::from_utf8(r).unwrap().trim_matches('.');
+                    r.parse::<Ipv4Addr>().ok().map(u32::from)
+                })
+                .collect()
+        }
+        let mut seed = 0x1234_5678_9abc_def1u64;
+        let mut next = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        const OCTETS: [&str; 8] = ["1", "25", "255", "256", "0", "01", "192", ""];
+        const SEPS: [&str; 5] = [" ", "x", ".", "..", ":"];
+        let mut total = 0;
+        for _ in 0..5000 {
+            // Dotted groups of 2 to 5 octets (some empty or out of range) between separators.
+            let mut text = String::new();
+            for _ in 0..1 + next(4) {
+                let parts: Vec<&str> = (0..2 + next(4)).map(|_| OCTETS[next(8) as usize]).collect();
+                text.push_str(&parts.join("."));
+                text.push_str(SEPS[next(5) as usize]);
+            }
+            let mut got = Vec::new();
+            for_each_ipv4(text.as_bytes(), |a| got.push(a));
+            let want = naive(text.as_bytes());
+            total += want.len();
+            assert_eq!(got, want, "text {text:?}");
+            for piece in text.split(' ') {
+                let std = piece.parse::<Ipv4Addr>().ok().map(u32::from);
+                assert_eq!(parse_ipv4(piece.as_bytes()), std, "{piece:?}");
+            }
+        }
+        assert!(
+            total > 200,
+            "only {total} addresses: the generator is too weak"
+        );
+    }
+
+    #[test]
+    fn token_lookup_finds_what_the_automaton_finds() {
+        // Domains and file names built from a few labels, in texts made of the same labels
+        // joined by every kind of separator, so spans meet at every sort of boundary.
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        const LABELS: [&str; 7] = ["evil", "Com", "a", "x-y", "exe", "co_uk", "9"];
+        const SEPS: [&str; 12] = [
+            ".", ".", ".", "..", " ", "/", "\\", "@", "-", "_", ":", "\"\"",
+        ];
+        let mut inds = Vec::new();
+        for i in 0..60 {
+            let labels = 2 + next(3);
+            let value: Vec<&str> = (0..labels).map(|_| LABELS[next(7) as usize]).collect();
+            let value = value.join(".").to_ascii_lowercase();
+            let kind = if i % 3 == 0 {
+                Kind::FileName
+            } else {
+                Kind::Domain
+            };
+            inds.push(Indicator { kind, value });
+        }
+        let tokens = Matcher::build(&inds, true).unwrap();
+        let automaton = Matcher::build(&inds, false).unwrap();
+        assert!(tokens.ac.is_none() && !tokens.tokens.is_empty());
+        let mut total = 0;
+        for _ in 0..3000 {
+            let mut text = String::new();
+            for _ in 0..1 + next(12) {
+                text.push_str(LABELS[next(7) as usize]);
+                text.push_str(SEPS[next(12) as usize]);
+            }
+            if next(2) == 0 {
+                text.pop();
+            }
+            let mut want = Vec::new();
+            automaton.scan(text.as_bytes(), &mut want);
+            want.sort_unstable();
+            want.dedup();
+            let mut got = Vec::new();
+            tokens.scan(text.as_bytes(), &mut got);
+            got.sort_unstable();
+            got.dedup();
+            total += want.len();
+            assert_eq!(got, want, "text {text:?}");
+        }
+        assert!(total > 500, "only {total} hits: the generator is too weak");
+    }
+
     fn hits(iocs: &[&str], text: &str) -> Vec<String> {
         let inds: Vec<Indicator> = iocs
             .iter()
@@ -561,6 +947,11 @@ mod tests {
     fn cidr_and_ipv6_by_parsed_address() {
         let c = ["192.0.2.0/24", "2001:db8:f860:4801::/64", "2001:db8::1"];
         assert_eq!(hits(&c, "rhost=192.0.2.179 user=x"), ["192.0.2.0/24"]);
+        // Ranges wider than the /20 blocks of the pre-filter.
+        let wide = ["10.0.0.0/8", "203.0.113.9", "0.0.0.0/0"];
+        assert_eq!(hits(&wide, "a 10.255.3.4 b"), ["10.0.0.0/8", "0.0.0.0/0"]);
+        assert_eq!(hits(&wide, "a 203.0.113.9 b"), ["203.0.113.9", "0.0.0.0/0"]);
+        assert!(hits(&wide[..2], "a 11.0.0.1 b").is_empty());
         assert!(hits(&c, "rhost=192.0.3.1").is_empty());
         assert!(hits(&c, "1.192.0.2.179").is_empty());
         assert_eq!(

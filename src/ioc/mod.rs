@@ -4,10 +4,11 @@
 //! their canonical text, hashes, domains and e-mail addresses in lower case, CIDR ranges
 //! truncated to their network. [`list`] reads plain text, CSV, STIX 2.1 bundles and MISP
 //! events, re-fanging defanged values and reporting (never dropping) every entry that is
-//! not an indicator. [`matcher`] finds indicators in text: all literal values in one
-//! Aho-Corasick pass, then a boundary check per candidate; CIDR ranges and IPv6
-//! addresses by parsing the IP-looking tokens of the text; regular expressions with one
-//! `RegexSet`. [`sweep`] runs the matcher over every field of every event, on several
+//! not an indicator. [`matcher`] finds indicators in text: IP addresses and CIDR ranges
+//! by parsing the IP-looking tokens of the text, hashes among its hex runs, domains and
+//! file names among the spans of its dotted runs, the other literal values in one
+//! Aho-Corasick pass, each candidate then checked at its boundaries; regular expressions
+//! with one `RegexSet`. [`sweep`] runs the matcher over every field of every event, on several
 //! threads, each reading its own slice of the case.
 //!
 //! What "matches" means, per kind (case-insensitive unless said otherwise):
