@@ -8,7 +8,12 @@
 //! cargo bench --bench sweep -- 10000000 10000 [threads]
 //! ```
 //! The case is written to `$TIDELINE_BENCH_DIR` (default: the system temp folder) as
-//! `sweep-N.tideline`; delete it afterwards (10 M events take about 3.5 GB).
+//! `sweep-N.tideline`; delete it afterwards (10 M events take about 4.7 GB).
+//!
+//! Before the sweeps it prints two parts of the cost on their own: reading alone (every
+//! swept field of every event read with an empty matcher) and matching alone (the fields
+//! of the first 500,000 events held in memory, scanned on one thread). With
+//! `TIDELINE_BENCH_MATCH_ONLY=1` it stops after matching alone (for profiling the matcher).
 //!
 //! Events are a mix of four families, each with canonical columns, `attrs` and a raw
 //! record: sshd failures (syslog), web requests (combined log with referer and user
@@ -279,6 +284,19 @@ fn indicators(m: u64, p: &Pools, rng: &mut Rng) -> String {
     out
 }
 
+/// The floor under any matcher: reading every swept field of every event with nothing
+/// to look for.
+fn reading_alone(path: &std::path::Path, threads: usize) {
+    let t = Instant::now();
+    let none = tideline::ioc::matcher::Matcher::new(&[]).unwrap();
+    let read = tideline::ioc::sweep::find_hits(path, &none, threads).unwrap();
+    println!(
+        "reading alone: {} events on {threads} threads in {:.2} s",
+        read.events,
+        t.elapsed().as_secs_f64()
+    );
+}
+
 fn peak_rss_mib() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     status
@@ -325,15 +343,44 @@ fn main() {
         imported.rejected.len(),
         case.indicator_values().unwrap().len()
     );
-    // The floor: reading every swept field of every event with nothing to look for.
+    if std::env::var_os("TIDELINE_BENCH_MATCH_ONLY").is_none() {
+        reading_alone(&path, threads);
+    }
+    // Matching alone: the fields of the first 500,000 events held in memory, one thread.
+    let mut held: Vec<Vec<u8>> = Vec::new();
+    case.scan_events(1, 500_000, |ev| {
+        held.extend(ev.fields.iter().map(|f| f.to_vec()));
+        Ok(())
+    })
+    .unwrap();
+    let inds: Vec<tideline::ioc::Indicator> = case
+        .indicator_values()
+        .unwrap()
+        .into_iter()
+        .map(|(_, kind, value)| tideline::ioc::Indicator {
+            kind: tideline::ioc::Kind::from_name(&kind).unwrap(),
+            value,
+        })
+        .collect();
+    let matcher = tideline::ioc::matcher::Matcher::new(&inds).unwrap();
+    let bytes: usize = held.iter().map(Vec::len).sum();
     let t = Instant::now();
-    let none = tideline::ioc::matcher::Matcher::new(&[]).unwrap();
-    let read = tideline::ioc::sweep::find_hits(&path, &none, threads).unwrap();
+    let mut found = Vec::new();
+    for f in &held {
+        matcher.scan(f, &mut found);
+    }
+    let s = t.elapsed().as_secs_f64();
     println!(
-        "reading alone: {} events on {threads} threads in {:.2} s",
-        read.events,
-        t.elapsed().as_secs_f64()
+        "matching alone: 500000 events ({:.1} MB of fields) in memory on 1 thread in {s:.2} s \
+         ({:.0} MB/s, {:.2} us/event, {} candidates)",
+        bytes as f64 / 1e6,
+        bytes as f64 / 1e6 / s,
+        s * 1e6 / 500_000.0,
+        found.len()
     );
+    if std::env::var_os("TIDELINE_BENCH_MATCH_ONLY").is_some() {
+        return;
+    }
     for run in ["first sweep", "re-sweep"] {
         let t = Instant::now();
         let r = sweep_case(&mut case, "bench", threads).unwrap();
