@@ -31,7 +31,8 @@
 //! full of host names (about 370 MB/s per core), while the dotted runs are few and short.
 //! Token lookups give the same matches as the boundary rules.
 //!
-//! Nothing here allocates per field except the caller's reusable `found` buffer.
+//! Nothing here allocates per field except the caller's reusable `found` buffer (and a
+//! list of dot positions for a run with more than 32 dots).
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
@@ -306,25 +307,39 @@ impl Matcher {
             }
         }
         // IPv4 addresses, CIDR ranges and token-like literals all lie in runs of letters,
-        // digits, `-`, `_` and dots that hold a dot: one pass over the dots finds them.
-        if !self.v4.is_empty() || !self.tokens.is_empty() {
-            for_each_dotted_run(text, |a, b| {
-                if !self.v4.is_empty() {
-                    for_each_ipv4_in(&text[a..b], |addr| self.look_up_v4(addr, found));
-                }
-                if !self.tokens.is_empty() {
-                    self.scan_run(text, a, b, found);
-                }
-            });
-        }
-        if !self.v6.is_empty() {
-            for_each_ipv6(text, |a| {
-                for (prefix, nets) in &self.v6.by_prefix {
-                    if let Some(ids) = nets.get(&(a & mask6(*prefix))) {
-                        found.extend_from_slice(ids);
+        // digits, `-`, `_` and dots that hold a dot; IPv6 addresses around a colon. One
+        // pass over the dots and colons finds both.
+        let dotted = !self.v4.is_empty() || !self.tokens.is_empty();
+        let colons = !self.v6.is_empty();
+        let mut dots = Dots::default();
+        let (mut dot_done, mut colon_done) = (0, 0);
+        let mut visit = |pos: usize| {
+            if text[pos] == b'.' {
+                if pos >= dot_done {
+                    let (a, b) = dotted_run_at(text, pos, &mut dots);
+                    dot_done = b;
+                    if !self.v4.is_empty() {
+                        for_each_ipv4_at(text, dots.all(), |addr| self.look_up_v4(addr, found));
+                    }
+                    if !self.tokens.is_empty() {
+                        self.scan_run(text, a, b, dots.all(), found);
                     }
                 }
-            });
+            } else if pos >= colon_done {
+                colon_done = ipv6_at(text, pos, |addr| {
+                    for (prefix, nets) in &self.v6.by_prefix {
+                        if let Some(ids) = nets.get(&(addr & mask6(*prefix))) {
+                            found.extend_from_slice(ids);
+                        }
+                    }
+                });
+            }
+        };
+        match (dotted, colons) {
+            (true, true) => memchr::memchr2_iter(b'.', b':', text).for_each(&mut visit),
+            (true, false) => memchr::memchr_iter(b'.', text).for_each(&mut visit),
+            (false, true) => memchr::memchr_iter(b':', text).for_each(&mut visit),
+            (false, false) => {}
         }
         if !self.hashes.is_empty() {
             for_each_hex_token(text, |hex| {
@@ -361,7 +376,14 @@ impl Matcher {
     /// not followed by a letter or digit. Each span is hashed while walking left from its
     /// end (so an end costs one pass over at most the longest key); a span whose hash is a
     /// key's is compared byte for byte and then passes [`bounded`].
-    fn scan_run(&self, text: &[u8], a: usize, b: usize, found: &mut Vec<u32>) {
+    fn scan_run(&self, text: &[u8], a: usize, b: usize, dots: &[usize], found: &mut Vec<u32>) {
+        // Ends from the right: the run's end, then the dots not followed by a letter or
+        // digit.
+        let mut ends = dots
+            .iter()
+            .rev()
+            .copied()
+            .filter(|&i| i + 1 == b || !text[i + 1].is_ascii_alphanumeric());
         let mut end = b;
         while end > a {
             // Keys neither start nor end with a dot.
@@ -399,11 +421,7 @@ impl Matcher {
                     }
                 }
             }
-            // The next end to the left: a dot before a byte that is not a letter or digit.
-            match memchr::memrchr_iter(b'.', &text[a..end])
-                .map(|i| a + i)
-                .find(|&i| i + 1 == b || !text[i + 1].is_ascii_alphanumeric())
-            {
+            match ends.next() {
                 Some(dot) => end = dot,
                 None => break,
             }
@@ -474,26 +492,59 @@ fn is_token(value: &[u8]) -> bool {
         && value.iter().all(|&b| is_label(b) || b == b'.')
 }
 
-/// Calls `f(a, b)` with every maximal run `text[a..b]` of letters, digits, `-`, `_` and
-/// dots that holds a dot.
-pub fn for_each_dotted_run(text: &[u8], mut f: impl FnMut(usize, usize)) {
-    let run = |b: u8| is_label(b) || b == b'.';
-    let mut done = 0;
-    for dot in memchr::memchr_iter(b'.', text) {
-        if dot < done {
-            continue;
-        }
-        let mut a = dot;
-        while a > 0 && run(text[a - 1]) {
-            a -= 1;
-        }
-        let mut b = dot + 1;
-        while b < text.len() && run(text[b]) {
-            b += 1;
-        }
-        done = b;
-        f(a, b);
+/// The dots of one dotted run, in order: on the stack, unless the run has very many.
+#[derive(Default)]
+struct Dots {
+    near: [usize; 32],
+    len: usize,
+    many: Vec<usize>,
+}
+
+impl Dots {
+    fn clear(&mut self) {
+        self.len = 0;
+        self.many.clear();
     }
+    fn push(&mut self, i: usize) {
+        if self.len < self.near.len() {
+            self.near[self.len] = i;
+            self.len += 1;
+        } else {
+            if self.many.is_empty() {
+                self.many.extend_from_slice(&self.near);
+            }
+            self.many.push(i);
+        }
+    }
+    fn all(&self) -> &[usize] {
+        if self.many.is_empty() {
+            &self.near[..self.len]
+        } else {
+            &self.many
+        }
+    }
+}
+
+/// The maximal run of letters, digits, `-`, `_` and dots whose first dot is `text[dot]`:
+/// its bounds, and its dots in `dots`.
+fn dotted_run_at(text: &[u8], dot: usize, dots: &mut Dots) -> (usize, usize) {
+    let mut a = dot;
+    while a > 0 && is_label(text[a - 1]) {
+        a -= 1;
+    }
+    dots.clear();
+    dots.push(dot);
+    let mut b = dot + 1;
+    while b < text.len() {
+        let c = text[b];
+        if c == b'.' {
+            dots.push(b);
+        } else if !is_label(c) {
+            break;
+        }
+        b += 1;
+    }
+    (a, b)
 }
 
 fn bad(ind: &Indicator) -> Error {
@@ -608,25 +659,25 @@ pub fn for_each_hex_token(text: &[u8], mut f: impl FnMut(&[u8])) {
     }
 }
 
-/// Calls `f` with every IPv4 address written in `run` as a dotted quad that is not part
-/// of a longer run of digits and dots. `run` must not be bounded by a digit or a dot.
-pub fn for_each_ipv4_in(run: &[u8], mut f: impl FnMut(u32)) {
+/// Calls `f` with every IPv4 address written as a dotted quad, not part of a longer run
+/// of digits and dots, around the dots `dots` of `text` (in order).
+fn for_each_ipv4_at(text: &[u8], dots: &[usize], mut f: impl FnMut(u32)) {
     let ipc = |b: u8| b.is_ascii_digit() || b == b'.';
     let mut done = 0;
-    for dot in memchr::memchr_iter(b'.', run) {
+    for &dot in dots {
         if dot < done {
             continue;
         }
         let mut a = dot;
-        while a > 0 && ipc(run[a - 1]) {
+        while a > 0 && ipc(text[a - 1]) {
             a -= 1;
         }
         let mut b = dot + 1;
-        while b < run.len() && ipc(run[b]) {
+        while b < text.len() && ipc(text[b]) {
             b += 1;
         }
         done = b;
-        let mut quad = &run[a..b];
+        let mut quad = &text[a..b];
         while let [b'.', rest @ ..] = quad {
             quad = rest;
         }
@@ -644,7 +695,8 @@ pub fn for_each_ipv4_in(run: &[u8], mut f: impl FnMut(u32)) {
 /// Calls `f` with every IPv4 address written in `text` as a dotted quad that is not part
 /// of a longer run of digits and dots.
 pub fn for_each_ipv4(text: &[u8], mut f: impl FnMut(u32)) {
-    for_each_dotted_run(text, |a, b| for_each_ipv4_in(&text[a..b], &mut f));
+    let dots: Vec<usize> = memchr::memchr_iter(b'.', text).collect();
+    for_each_ipv4_at(text, &dots, &mut f);
 }
 
 /// A dotted quad as [`Ipv4Addr`]'s parser reads it (four decimal octets up to 255, no
@@ -674,40 +726,45 @@ pub fn parse_ipv4(s: &[u8]) -> Option<u32> {
 
 /// Calls `f` with every IPv6 address written in `text` (any valid textual form).
 pub fn for_each_ipv6(text: &[u8], mut f: impl FnMut(u128)) {
-    let ipc = |b: u8| b.is_ascii_hexdigit() || b == b':' || b == b'.';
     let mut done = 0;
     for colon in memchr::memchr_iter(b':', text) {
-        if colon < done {
-            continue;
-        }
-        let mut a = colon;
-        while a > 0 && ipc(text[a - 1]) {
-            a -= 1;
-        }
-        let mut b = colon + 1;
-        while b < text.len() && ipc(text[b]) {
-            b += 1;
-        }
-        done = b;
-        let mut run = &text[a..b];
-        while let [rest @ .., b'.'] = run {
-            run = rest;
-        }
-        if run.len() < 2 || run.len() > 45 {
-            continue;
-        }
-        let colons = run.iter().filter(|&&c| c == b':').count();
-        let compressed = run.windows(2).any(|w| w == b"::");
-        if !(compressed || colons == 7) {
-            continue;
-        }
-        if let Some(addr) = std::str::from_utf8(run)
-            .ok()
-            .and_then(|s| s.parse::<Ipv6Addr>().ok())
-        {
-            f(u128::from(addr));
+        if colon >= done {
+            done = ipv6_at(text, colon, &mut f);
         }
     }
+}
+
+/// Calls `f` with the IPv6 address of the run of hex digits, colons and dots around
+/// `text[colon]`, if it is one; returns the end of the run.
+fn ipv6_at(text: &[u8], colon: usize, mut f: impl FnMut(u128)) -> usize {
+    let ipc = |b: u8| b.is_ascii_hexdigit() || b == b':' || b == b'.';
+    let mut a = colon;
+    while a > 0 && ipc(text[a - 1]) {
+        a -= 1;
+    }
+    let mut b = colon + 1;
+    while b < text.len() && ipc(text[b]) {
+        b += 1;
+    }
+    let mut run = &text[a..b];
+    while let [rest @ .., b'.'] = run {
+        run = rest;
+    }
+    if run.len() < 2 || run.len() > 45 {
+        return b;
+    }
+    let colons = run.iter().filter(|&&c| c == b':').count();
+    let compressed = run.windows(2).any(|w| w == b"::");
+    if !(compressed || colons == 7) {
+        return b;
+    }
+    if let Some(addr) = std::str::from_utf8(run)
+        .ok()
+        .and_then(|s| s.parse::<Ipv6Addr>().ok())
+    {
+        f(u128::from(addr));
+    }
+    b
 }
 
 #[cfg(test)]
@@ -892,6 +949,9 @@ mod tests {
         assert!(hits(&ip, "from 110.0.0.1 port").is_empty());
         assert!(hits(&ip, "oid 1.10.0.0.1").is_empty());
         assert!(hits(&ip, "v 10.0.0.1.5").is_empty());
+        // In a dotted run with more dots than fit on the stack.
+        let long = format!("{}10.0.0.1 x", "a.".repeat(40));
+        assert_eq!(hits(&ip, &long), ["10.0.0.1"]);
     }
 
     #[test]
@@ -906,6 +966,9 @@ mod tests {
         ] {
             assert_eq!(hits(&d, yes), ["evil.com"], "{yes}");
         }
+        let long = format!("{}evil.com", "a.".repeat(40));
+        assert_eq!(hits(&d, &long), ["evil.com"], "a run of 41 dots");
+        assert!(hits(&d, &format!("{long}.au")).is_empty());
         for no in [
             "notevil.com",
             "not-evil.com",
