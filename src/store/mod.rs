@@ -229,6 +229,9 @@ fn issue_from_row(r: &Row<'_>) -> rusqlite::Result<IssueRow> {
     })
 }
 
+/// The page size of new case files (existing cases keep theirs).
+pub const CASE_PAGE_SIZE: i64 = 65_536;
+
 fn harden(conn: &Connection) -> Result<()> {
     // Case files may come from elsewhere: no schema-embedded SQL functions, no
     // writable_schema tricks, checked cells.
@@ -256,6 +259,12 @@ impl Case {
                 | OpenFlags::SQLITE_OPEN_CREATE
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
+        // Large pages: a case is mostly read whole (timeline frame, sweeps), and reading
+        // 10 M events takes a third less time from 64 KiB pages than from the default 4 KiB
+        // (BENCHMARKS.md). Only possible before the first table exists, and set before
+        // `cache_size`: changing the page size of a new database after it leaves the
+        // page cache unbounded (measured: 340 MB after 1 M inserts, growing).
+        conn.pragma_update(None, "page_size", CASE_PAGE_SIZE)?;
         harden(&conn)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         schema::migrate(&mut conn)?;
@@ -1132,6 +1141,23 @@ mod tests {
         };
         e.attrs.insert("pid".into(), "42".into());
         e
+    }
+
+    #[test]
+    fn a_new_case_has_large_pages_and_a_write_ahead_log() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.tideline");
+        drop(Case::create(&path, "t", "tester").unwrap());
+        let case = Case::open_read_only(&path).unwrap();
+        let page: i64 = case
+            .conn
+            .query_row("PRAGMA page_size", [], |r| r.get(0))
+            .unwrap();
+        let mode: String = case
+            .conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!((page, mode.as_str()), (CASE_PAGE_SIZE, "wal"));
     }
 
     #[test]
