@@ -641,14 +641,7 @@ pub fn for_each_hex_token(text: &[u8], mut f: impl FnMut(&[u8])) {
             p += STRIDE;
             continue;
         }
-        let mut a = p;
-        while a > 0 && hex(a - 1) {
-            a -= 1;
-        }
-        let mut b = p + 1;
-        while b < n && hex(b) {
-            b += 1;
-        }
+        let (a, b) = grow(text, p, is_hex);
         let alone = (a == 0 || !text[a - 1].is_ascii_alphanumeric())
             && (b == n || !text[b].is_ascii_alphanumeric());
         if alone && matches!(b - a, 32 | 40 | 64) {
@@ -657,6 +650,19 @@ pub fn for_each_hex_token(text: &[u8], mut f: impl FnMut(&[u8])) {
         // `text[b]` is not a hex digit, so a later run starts after it.
         p = (b / STRIDE + 1) * STRIDE;
     }
+}
+
+/// The bounds of the longest run of bytes of a class around `text[at]` (which is one).
+fn grow(text: &[u8], at: usize, class: impl Fn(u8) -> bool) -> (usize, usize) {
+    let mut a = at;
+    while a > 0 && class(text[a - 1]) {
+        a -= 1;
+    }
+    let mut b = at + 1;
+    while b < text.len() && class(text[b]) {
+        b += 1;
+    }
+    (a, b)
 }
 
 /// Calls `f` with every IPv4 address written as a dotted quad, not part of a longer run
@@ -668,14 +674,7 @@ fn for_each_ipv4_at(text: &[u8], dots: &[usize], mut f: impl FnMut(u32)) {
         if dot < done {
             continue;
         }
-        let mut a = dot;
-        while a > 0 && ipc(text[a - 1]) {
-            a -= 1;
-        }
-        let mut b = dot + 1;
-        while b < text.len() && ipc(text[b]) {
-            b += 1;
-        }
+        let (a, b) = grow(text, dot, ipc);
         done = b;
         let mut quad = &text[a..b];
         while let [b'.', rest @ ..] = quad {
@@ -737,15 +736,9 @@ pub fn for_each_ipv6(text: &[u8], mut f: impl FnMut(u128)) {
 /// Calls `f` with the IPv6 address of the run of hex digits, colons and dots around
 /// `text[colon]`, if it is one; returns the end of the run.
 fn ipv6_at(text: &[u8], colon: usize, mut f: impl FnMut(u128)) -> usize {
-    let ipc = |b: u8| b.is_ascii_hexdigit() || b == b':' || b == b'.';
-    let mut a = colon;
-    while a > 0 && ipc(text[a - 1]) {
-        a -= 1;
-    }
-    let mut b = colon + 1;
-    while b < text.len() && ipc(text[b]) {
-        b += 1;
-    }
+    let (a, b) = grow(text, colon, |b| {
+        b.is_ascii_hexdigit() || b == b':' || b == b'.'
+    });
     let mut run = &text[a..b];
     while let [rest @ .., b'.'] = run {
         run = rest;
@@ -772,6 +765,16 @@ mod tests {
     use super::*;
     use crate::ioc::detect;
 
+    /// A small deterministic generator (xorshift): `next(n)` is below `n`.
+    fn below(mut seed: u64) -> impl FnMut(u64) -> u64 {
+        move |n| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        }
+    }
+
     /// The plain definition: every maximal run of letters and digits that is 32, 40 or
     /// 64 hex digits long.
     fn hex_tokens_naive(text: &[u8]) -> Vec<Vec<u8>> {
@@ -785,26 +788,20 @@ mod tests {
     fn hex_token_probe_finds_what_the_plain_definition_finds() {
         // Runs of every length from 1 to 70 of hex, of hex with a letter g inside or
         // beside, at every offset mod 32, between separators and plain words.
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = below(0x9e37_79b9_7f4a_7c15);
         let mut total = 0;
         for _ in 0..400 {
             let mut text = Vec::new();
             while text.len() < 600 {
-                let len = (next() % 70 + 1) as usize;
+                let len = (next(70) + 1) as usize;
                 for _ in 0..len {
-                    text.push(b"0123456789abcdefABCDEF"[(next() % 22) as usize]);
+                    text.push(b"0123456789abcdefABCDEF"[(next(22)) as usize]);
                 }
-                match next() % 5 {
+                match next(5) {
                     0 => text.push(b'g'),
                     1 => text.extend_from_slice(b" user=alice "),
                     2 => text.push(b':'),
-                    3 => text.extend_from_slice(&b"  "[..(next() % 3) as usize]),
+                    3 => text.extend_from_slice(&b"  "[..(next(3)) as usize]),
                     _ => text.push(b'='),
                 }
             }
@@ -829,13 +826,7 @@ mod tests {
                 })
                 .collect()
         }
-        let mut seed = 0x1234_5678_9abc_def1u64;
-        let mut next = move |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % n
-        };
+        let mut next = below(0x1234_5678_9abc_def1);
         const OCTETS: [&str; 8] = ["1", "25", "255", "256", "0", "01", "192", ""];
         const SEPS: [&str; 5] = [" ", "x", ".", "..", ":"];
         let mut total = 0;
@@ -867,13 +858,7 @@ mod tests {
     fn token_lookup_finds_what_the_automaton_finds() {
         // Domains and file names built from a few labels, in texts made of the same labels
         // joined by every kind of separator, so spans meet at every sort of boundary.
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % n
-        };
+        let mut next = below(0x2545_f491_4f6c_dd1d);
         const LABELS: [&str; 7] = ["evil", "Com", "a", "x-y", "exe", "co_uk", "9"];
         const SEPS: [&str; 12] = [
             ".", ".", ".", "..", " ", "/", "\\", "@", "-", "_", ":", "\"\"",
