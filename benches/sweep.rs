@@ -344,7 +344,8 @@ fn main() {
         imported.rejected.len(),
         case.indicator_values().unwrap().len()
     );
-    if std::env::var_os("TIDELINE_BENCH_MATCH_ONLY").is_none() {
+    let match_only = std::env::var_os("TIDELINE_BENCH_MATCH_ONLY").is_some();
+    if !match_only {
         reading_alone(&path, threads);
     }
     // Matching alone: the fields of the first 500,000 events held in memory, one thread.
@@ -354,15 +355,7 @@ fn main() {
         Ok(())
     })
     .unwrap();
-    let inds: Vec<tideline::ioc::Indicator> = case
-        .indicator_values()
-        .unwrap()
-        .into_iter()
-        .map(|(_, kind, value)| tideline::ioc::Indicator {
-            kind: tideline::ioc::Kind::from_name(&kind).unwrap(),
-            value,
-        })
-        .collect();
+    let (_, inds) = tideline::ioc::sweep::case_indicators(&case).unwrap();
     let matcher = tideline::ioc::matcher::Matcher::new(&inds).unwrap();
     let bytes: usize = held.iter().map(Vec::len).sum();
     // Five rounds: this machine's speed drifts, so the best and the median are printed.
@@ -388,7 +381,7 @@ fn main() {
         median * 1e6 / 500_000.0,
         found.len()
     );
-    if std::env::var_os("TIDELINE_BENCH_MATCH_ONLY").is_some() {
+    if match_only {
         return;
     }
     for run in ["first sweep", "re-sweep"] {

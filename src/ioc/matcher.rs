@@ -248,10 +248,10 @@ impl Matcher {
         let mut v4_blocks = BitFilter::new(20);
         for (prefix, nets) in &v4.by_prefix {
             for &net in nets.keys() {
-                let first = net >> 12;
-                let last = (net | !mask4(*prefix)) >> 12;
+                let first = v4_blocks.ipv4_block(net);
+                let last = v4_blocks.ipv4_block(net | !mask4(*prefix));
                 for block in first..=last {
-                    v4_blocks.set(block as usize);
+                    v4_blocks.set(block);
                 }
             }
         }
@@ -458,9 +458,12 @@ impl BitFilter {
     fn may_hold(&self, hash: u64) -> bool {
         self.get(self.slot(hash))
     }
-    /// Whether the /20 block of an IPv4 address is set (the filter of 20 bits).
+    /// The bit of an IPv4 address: its block of the filter's size (/20 for 20 bits).
+    fn ipv4_block(&self, addr: u32) -> usize {
+        (addr >> (32 - self.bits)) as usize
+    }
     fn may_hold_ipv4(&self, addr: u32) -> bool {
-        self.get((addr >> 12) as usize)
+        self.get(self.ipv4_block(addr))
     }
 }
 

@@ -223,8 +223,8 @@ fn events_hit(hits: &[Hit]) -> usize {
     ids.len()
 }
 
-/// Sweeps every indicator of a writable case and stores the hits.
-pub fn sweep_case(case: &mut Case, actor: &str, threads: usize) -> Result<SweepReport> {
+/// The indicators stored in a case, in id order: their ids, and the indicators.
+pub fn case_indicators(case: &Case) -> Result<(Vec<i64>, Vec<Indicator>)> {
     let rows = case.indicator_values()?;
     let mut ids = Vec::with_capacity(rows.len());
     let mut indicators = Vec::with_capacity(rows.len());
@@ -234,6 +234,12 @@ pub fn sweep_case(case: &mut Case, actor: &str, threads: usize) -> Result<SweepR
         ids.push(id);
         indicators.push(Indicator { kind, value });
     }
+    Ok((ids, indicators))
+}
+
+/// Sweeps every indicator of a writable case and stores the hits.
+pub fn sweep_case(case: &mut Case, actor: &str, threads: usize) -> Result<SweepReport> {
+    let (ids, indicators) = case_indicators(case)?;
     let matcher = Matcher::new(&indicators)?;
     // Refuse a sealed or read-only case before the work, not after it.
     case.write(|_| Ok(()))?;
