@@ -78,11 +78,13 @@ run_tests() {
 
   say "formatting (cargo fmt --check)"
   cargo fmt --all -- --check
+  cargo fmt --manifest-path e2e/Cargo.toml -- --check
   say "UI: type check and unit tests"
   (cd ui && npm run typecheck && npm test)
   build_app
   say "lints (cargo clippy -D warnings)"
   cargo clippy --workspace --all-targets -- -D warnings
+  cargo clippy --manifest-path e2e/Cargo.toml --all-targets -- -D warnings
   say "Rust unit and integration tests"
   cargo test --workspace
   say "desktop end-to-end tests (real app, tauri-driver, Xvfb)"

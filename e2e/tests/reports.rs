@@ -105,6 +105,14 @@ async fn preview_export_markdown_and_record_a_notification_as_sent() {
 
 /// The SHA-256 of a file as lowercase hex, by coreutils' sha256sum.
 fn file_sha256(path: &std::path::Path) -> String {
-    let out = std::process::Command::new("sha256sum").arg(path).output().unwrap();
-    String::from_utf8(out.stdout).unwrap().split_whitespace().next().unwrap().to_string()
+    let out = std::process::Command::new("sha256sum")
+        .arg(path)
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string()
 }

@@ -7,7 +7,9 @@
 mod common;
 
 use common::*;
-use fantoccini::actions::{InputSource, KeyAction, KeyActions, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
+use fantoccini::actions::{
+    InputSource, KeyAction, KeyActions, MouseActions, PointerAction, MOUSE_BUTTON_LEFT,
+};
 use fantoccini::{Client, Locator};
 use serde_json::json;
 
@@ -129,11 +131,22 @@ async fn ctrl_click(c: &Client, css: &str) {
         .then(KeyAction::Up { value: CONTROL });
     let mouse = MouseActions::new("mouse".into())
         .pause(pause)
-        .then(PointerAction::MoveToElement { element: el, duration: None, x: 0.0, y: 0.0 })
-        .then(PointerAction::Down { button: MOUSE_BUTTON_LEFT })
-        .then(PointerAction::Up { button: MOUSE_BUTTON_LEFT })
+        .then(PointerAction::MoveToElement {
+            element: el,
+            duration: None,
+            x: 0.0,
+            y: 0.0,
+        })
+        .then(PointerAction::Down {
+            button: MOUSE_BUTTON_LEFT,
+        })
+        .then(PointerAction::Up {
+            button: MOUSE_BUTTON_LEFT,
+        })
         .pause(pause);
-    c.perform_actions(keys.into_actions_with(mouse)).await.unwrap();
+    c.perform_actions(keys.into_actions_with(mouse))
+        .await
+        .unwrap();
     c.release_actions().await.unwrap();
 }
 
@@ -161,14 +174,26 @@ async fn run_query(c: &Client, query: &str) {
     find(c, "#q").await.send_keys(ENTER).await.unwrap();
 }
 
-fn events_in(total: &str) -> usize {
-    total.chars().filter(|ch| ch.is_ascii_digit()).collect::<String>().parse().unwrap()
+/// The count in "1,234 events"; `None` while the text is still "counting events…" or
+/// "loading…", so that waiting on a count never reads a placeholder as a number.
+fn events_in(total: &str) -> Option<usize> {
+    if !total.contains("event") {
+        return None;
+    }
+    total
+        .chars()
+        .filter(|ch| ch.is_ascii_digit())
+        .collect::<String>()
+        .parse()
+        .ok()
 }
 
 /// Lines of the sample auth.log (all on bastion-01, all parsed) stamped within `secs`
 /// seconds of Mar 14 `hh:mm:ss`: what "around this event, same host" must list.
 fn auth_log_lines_around(hms: (u32, u32, u32), secs: u32) -> usize {
-    let text = std::fs::read_to_string(repo().join("sample-data/incident-2026-03/bastion-01/auth.log")).unwrap();
+    let text =
+        std::fs::read_to_string(repo().join("sample-data/incident-2026-03/bastion-01/auth.log"))
+            .unwrap();
     let at = hms.0 * 3600 + hms.1 * 60 + hms.2;
     text.lines()
         .filter(|l| l.starts_with("Mar 14 "))
@@ -252,20 +277,20 @@ async fn sorts_zones_jumps_and_annotates_many_rows() {
 
         // Around this event (same host, ± 5 min): every auth.log line in that window.
         let expected = auth_log_lines_around((2, 51, 37), 300);
-        let around = wait_text(&c, "#around-count", |t| t.contains("event")).await;
-        assert_eq!(events_in(&around), expected, "{around}");
+        let around = wait_text(&c, "#around-count", |t| events_in(t).is_some()).await;
+        assert_eq!(events_in(&around), Some(expected), "{around}");
         assert_eq!(count(&c, "#event-around .around-self").await, 1);
         choose(&c, "#around-window", "10").await;
         let expected10 = auth_log_lines_around((2, 51, 37), 10);
         assert!(expected10 < expected);
-        wait_text(&c, "#around-count", |t| t.contains("event") && events_in(t) == expected10).await;
+        wait_text(&c, "#around-count", |t| events_in(t) == Some(expected10)).await;
         assert_eq!(count(&c, "#event-around tbody tr").await, expected10);
         screenshot(&c, "timeline-picked-drawer.png").await;
 
         // Every event of a query: the count is confirmed first, then all get the verdict.
         run_query(&c, "user:deploy").await;
-        let total = wait_text(&c, "#tl-total", |t| t.contains("event") && !t.starts_with("2 ")).await;
-        let n = events_in(&total);
+        let total = wait_text(&c, "#tl-total", |t| events_in(t).is_some_and(|n| n != 2)).await;
+        let n = events_in(&total).unwrap();
         assert!(n > 2, "{total}");
         choose(&c, "#bulk-action", "suspicious").await;
         c.find(Locator::Css("#bulk-query")).await.unwrap().click().await.unwrap();
@@ -276,7 +301,7 @@ async fn sorts_zones_jumps_and_annotates_many_rows() {
         c.find(Locator::Css("#bulk-confirm-yes")).await.unwrap().click().await.unwrap();
         wait_text(&c, ".message.notice", |t| t.contains("Annotated every event")).await;
         run_query(&c, "verdict:suspicious").await;
-        wait_text(&c, "#tl-total", |t| t.contains("event") && events_in(t) == n).await;
+        wait_text(&c, "#tl-total", |t| events_in(t) == Some(n)).await;
         run_query(&c, "verdict:suspicious -user:deploy").await;
         wait_text(&c, "#tl-total", |t| t.trim() == "0 events").await;
         screenshot(&c, "timeline-bulk-done.png").await;
