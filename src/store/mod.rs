@@ -10,6 +10,7 @@ mod bulk;
 mod frame_rows;
 mod incident;
 mod ioc;
+mod raw;
 mod reports;
 mod schema;
 
