@@ -245,3 +245,53 @@ fn an_import_leaves_the_seal_triggers_exactly_as_they_were() {
         .to_string();
     assert!(err.contains("the case is sealed"), "{err}");
 }
+
+/// A sweep sets the seal's INSERT triggers of its hits and tags aside inside its own
+/// transaction: afterwards they are all back with the same SQL, and once the case is
+/// sealed a hit or a tag is refused again.
+#[test]
+fn a_sweep_leaves_the_seal_triggers_exactly_as_they_were() {
+    use tideline::ioc::sweep::{import_list, sweep_case};
+    let dir = Dir::new();
+    let path = dir.path("c.tideline");
+    let mut case = Case::create(&path, "triggers", "t").unwrap();
+    let opts = ImportOptions {
+        year: Some(2026),
+        ..Default::default()
+    };
+    let auth = sample("incident-2026-03/bastion-01/auth.log");
+    import_file(&mut case, &auth, &opts, &mut |_| ControlFlow::Continue(())).unwrap();
+    import_list(&mut case, &sample("iocs/incident-2026-03.txt"), "t").unwrap();
+    let before = triggers_of(&path);
+    for table in ["ioc_hit", "event_tag"] {
+        let name = format!("sealed_{table}_insert");
+        assert_eq!(
+            before.iter().filter(|(n, _)| *n == name).count(),
+            1,
+            "{name}"
+        );
+    }
+    let r = sweep_case(&mut case, "t", 2).unwrap();
+    assert!(
+        r.new_hits > 100 && r.events_hit > 100,
+        "{} {}",
+        r.new_hits,
+        r.events_hit
+    );
+    assert_eq!(triggers_of(&path), before);
+    seal(&mut case, "t").unwrap();
+    let Err(refused) = sweep_case(&mut case, "t", 2) else {
+        panic!("a sealed case took a sweep");
+    };
+    assert_eq!(refused.code(), "sealed");
+    drop(case);
+    assert_eq!(triggers_of(&path), before);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    for sql in [
+        "INSERT INTO ioc_hit (indicator_id, event_id, field, sweep_id) VALUES (1, 2, 'raw', 1)",
+        "INSERT INTO event_tag (event_id, tag) VALUES (3, 'late')",
+    ] {
+        let err = conn.execute_batch(sql).unwrap_err().to_string();
+        assert!(err.contains("the case is sealed"), "{sql}: {err}");
+    }
+}

@@ -24,7 +24,7 @@ use super::matcher::Matcher;
 use super::{Indicator, Kind};
 use crate::archive::audit;
 use crate::error::{Error, Result};
-use crate::store::{Case, NewIocList, SWEPT_COLUMNS};
+use crate::store::{Case, NewIocList, SWEEP_TABLES, SWEPT_COLUMNS};
 use crate::time::{format_micros, now_micros, Micros};
 
 /// The extension of case files (`tideline sweep --library` looks for it).
@@ -253,17 +253,23 @@ pub fn sweep_case(case: &mut Case, actor: &str, threads: usize) -> Result<SweepR
             events as i64,
             found.hits.len() as i64,
         )?;
-        let mut new = 0;
-        for h in &found.hits {
-            if tx.insert_hit(ids[h.indicator as usize], h.event_id, &h.field, sweep)? {
-                new += 1;
+        // Row by row, tens of thousands of hits and tags: without the seal's per-row
+        // INSERT triggers (the case was checked unsealed above, inside this transaction
+        // nobody can seal it, and the triggers are back before the commit).
+        let (new, tagged) = tx.with_seal_inserts_suspended_on(&SWEEP_TABLES, || {
+            let mut new = 0;
+            for h in &found.hits {
+                if tx.insert_hit(ids[h.indicator as usize], h.event_id, &h.field, sweep)? {
+                    new += 1;
+                }
             }
-        }
+            let mut hit_events: Vec<i64> = found.hits.iter().map(|h| h.event_id).collect();
+            hit_events.sort_unstable();
+            hit_events.dedup();
+            let tagged = tx.add_tag(&hit_events, HIT_TAG)?;
+            Ok((new, tagged))
+        })?;
         tx.finish_sweep(sweep, new)?;
-        let mut hit_events: Vec<i64> = found.hits.iter().map(|h| h.event_id).collect();
-        hit_events.sort_unstable();
-        hit_events.dedup();
-        let tagged = tx.add_tag(&hit_events, HIT_TAG)?;
         audit::append(
             tx,
             actor,

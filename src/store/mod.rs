@@ -22,6 +22,7 @@ use rusqlite::{params, CachedStatement, Connection, OpenFlags, OptionalExtension
 use serde::Serialize;
 
 pub use annotations::{AnnotationColumns, ClockOffset};
+pub use bulk::SWEEP_TABLES;
 pub use incident::{ItemList, ListItem};
 pub use ioc::{EventHit, IndicatorRow, NewIocList, SweptEvent, SWEPT_COLUMNS};
 pub use reports::{ArchivedReport, ReportStatusRow};
