@@ -204,6 +204,80 @@ fn resweeping_stores_no_duplicate_and_lists_dedupe() {
     assert_eq!((again.field_hits, again.new_hits), (7716, 0));
     assert_eq!(hits_of(&again), expected());
     assert_eq!(case.ioc_hit_count().unwrap(), 7716);
+    assert_list_matches_plain_sql(&case, &dir.path("c.tideline"));
+}
+
+/// `indicators()` (and the sweep's variant that is handed the times of some events)
+/// against the plain definition in one SQL query: sources, lists, distinct events hit,
+/// first and last time.
+fn assert_list_matches_plain_sql(case: &Case, path: &Path) {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let mut stmt = conn
+        .prepare(
+            "SELECT i.id, \
+               (SELECT count(*) FROM ioc_source s WHERE s.indicator_id = i.id), \
+               (SELECT group_concat(l.file_name, ', ') FROM ioc_source s \
+                  JOIN ioc_list l ON l.id = s.list_id WHERE s.indicator_id = i.id), \
+               (SELECT count(DISTINCT x.event_id) FROM ioc_hit x WHERE x.indicator_id = i.id), \
+               (SELECT min(e.ts) FROM ioc_hit x JOIN events e ON e.id = x.event_id \
+                  WHERE x.indicator_id = i.id), \
+               (SELECT max(e.ts) FROM ioc_hit x JOIN events e ON e.id = x.event_id \
+                  WHERE x.indicator_id = i.id) \
+             FROM ioc_indicator i ORDER BY i.id",
+        )
+        .unwrap();
+    type Plain = (
+        i64,
+        i64,
+        Option<String>,
+        i64,
+        Option<String>,
+        Option<String>,
+    );
+    let time = |t: Option<i64>| t.map(tideline::time::format_micros);
+    let plain: Vec<Plain> = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                time(r.get(4)?),
+                time(r.get(5)?),
+            ))
+        })
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    // Every list here is imported once, so the names need no dedup in the plain query.
+    let as_plain = |rows: Vec<tideline::store::IndicatorRow>| -> Vec<Plain> {
+        rows.into_iter()
+            .map(|r| {
+                let lists = (!r.lists.is_empty()).then_some(r.lists);
+                (r.id, r.sources, lists, r.hits, r.first_seen, r.last_seen)
+            })
+            .collect()
+    };
+    assert_eq!(plain.len(), 20);
+    assert!(plain.iter().filter(|p| p.3 > 0).count() >= 12);
+    assert_eq!(as_plain(case.indicators().unwrap()), plain);
+    // Half of the events' times handed over (read here from the rows), half looked up.
+    let mut known = std::collections::HashMap::new();
+    let mut times = conn
+        .prepare(
+            "SELECT DISTINCT x.event_id, e.ts FROM ioc_hit x JOIN events e ON e.id = x.event_id",
+        )
+        .unwrap();
+    let pairs: Vec<(i64, Option<i64>)> = times
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert!(pairs.len() > 1000);
+    for (id, ts) in pairs.into_iter().step_by(2) {
+        known.insert(id, ts);
+    }
+    assert_eq!(as_plain(case.indicators_with_times(&known).unwrap()), plain);
 }
 
 #[test]

@@ -286,8 +286,11 @@ pub fn sweep_case(case: &mut Case, actor: &str, threads: usize) -> Result<SweepR
         )?;
         Ok(new as usize)
     })?;
+    // The times of the events hit were read by the sweep; the stored hits stay the record.
+    let known: HashMap<i64, Option<Micros>> =
+        found.hits.iter().map(|h| (h.event_id, h.ts)).collect();
     let results = case
-        .indicators()?
+        .indicators_with_times(&known)?
         .into_iter()
         .map(|r| IndicatorHits {
             id: Some(r.id),

@@ -3,6 +3,8 @@
 //! were not indicators, the sweeps, and the hits (indicator, event, field), unique so
 //! that sweeping again never duplicates a hit.
 
+use std::collections::HashMap;
+
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
@@ -199,35 +201,94 @@ impl Case {
 
     /// Every indicator with its hit count and first and last seen (event times).
     pub fn indicators(&self) -> Result<Vec<IndicatorRow>> {
+        self.indicators_with_times(&HashMap::new())
+    }
+
+    /// [`Case::indicators`], with the times of some events already known (event id →
+    /// `ts`, as a sweep has just read them from those rows), so that only the others are
+    /// looked up: on a large case each lookup reads a page of the events table, and a
+    /// sweep's list would otherwise read one for nearly every event it hit.
+    pub fn indicators_with_times(
+        &self,
+        known: &HashMap<i64, Option<Micros>>,
+    ) -> Result<Vec<IndicatorRow>> {
         if !self.has_ioc_tables()? {
             return Ok(Vec::new());
         }
-        let mut stmt = self.conn.prepare(
-            "SELECT i.id, i.kind, i.value, \
-                (SELECT count(*) FROM ioc_source s WHERE s.indicator_id = i.id), \
-                (SELECT group_concat(name, ', ') FROM (SELECT DISTINCT l.file_name AS name \
-                   FROM ioc_source s JOIN ioc_list l ON l.id = s.list_id \
-                   WHERE s.indicator_id = i.id ORDER BY l.id)), \
-                coalesce(h.hits, 0), h.first, h.last \
-             FROM ioc_indicator i LEFT JOIN ( \
-                SELECT x.indicator_id, count(DISTINCT x.event_id) AS hits, \
-                       min(e.ts) AS first, max(e.ts) AS last \
-                FROM ioc_hit x JOIN events e ON e.id = x.event_id GROUP BY x.indicator_id \
-             ) h ON h.indicator_id = i.id ORDER BY i.id",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(IndicatorRow {
-                id: r.get(0)?,
-                kind: r.get(1)?,
-                value: r.get(2)?,
-                sources: r.get(3)?,
-                lists: r.get::<_, Option<String>>(4)?.unwrap_or_default(),
-                hits: r.get(5)?,
-                first_seen: r.get::<_, Option<i64>>(6)?.map(format_micros),
-                last_seen: r.get::<_, Option<i64>>(7)?.map(format_micros),
+        let mut rows: Vec<IndicatorRow> = self
+            .indicator_values()?
+            .into_iter()
+            .map(|(id, kind, value)| IndicatorRow {
+                id,
+                kind,
+                value,
+                sources: 0,
+                lists: String::new(),
+                hits: 0,
+                first_seen: None,
+                last_seen: None,
             })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            .collect();
+        let at: HashMap<i64, usize> = rows.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
+        // Sources: how many list entries named each indicator, and the lists' file names
+        // (each once, in the order the lists were imported).
+        let mut stmt = self.conn.prepare(
+            "SELECT s.indicator_id, l.file_name FROM ioc_source s \
+             LEFT JOIN ioc_list l ON l.id = s.list_id ORDER BY s.indicator_id, l.id",
+        )?;
+        let mut names: Vec<Vec<String>> = vec![Vec::new(); rows.len()];
+        let mut q = stmt.query([])?;
+        while let Some(r) = q.next()? {
+            let Some(&i) = at.get(&r.get::<_, i64>(0)?) else {
+                continue;
+            };
+            rows[i].sources += 1;
+            if let Some(name) = r.get::<_, Option<String>>(1)? {
+                if !names[i].contains(&name) {
+                    names[i].push(name);
+                }
+            }
+        }
+        for (row, names) in rows.iter_mut().zip(names) {
+            row.lists = names.join(", ");
+        }
+        // Hits: the distinct events of each indicator, with their first and last time.
+        let mut stmt = self.conn.prepare(
+            "SELECT DISTINCT indicator_id, event_id FROM ioc_hit ORDER BY indicator_id, event_id",
+        )?;
+        let mut ts_of = self
+            .conn
+            .prepare_cached("SELECT ts FROM events WHERE id = ?1")?;
+        let mut span: Vec<(Option<Micros>, Option<Micros>)> = vec![(None, None); rows.len()];
+        let mut q = stmt.query([])?;
+        while let Some(r) = q.next()? {
+            let (indicator, event): (i64, i64) = (r.get(0)?, r.get(1)?);
+            let Some(&i) = at.get(&indicator) else {
+                continue;
+            };
+            let ts = match known.get(&event) {
+                Some(ts) => *ts,
+                None => match ts_of
+                    .query_row([event], |r| r.get::<_, Option<Micros>>(0))
+                    .optional()?
+                {
+                    Some(ts) => ts,
+                    // A hit on an event the case does not have counts for nothing.
+                    None => continue,
+                },
+            };
+            rows[i].hits += 1;
+            if let Some(ts) = ts {
+                let (first, last) = &mut span[i];
+                *first = Some(first.map_or(ts, |f| f.min(ts)));
+                *last = Some(last.map_or(ts, |l| l.max(ts)));
+            }
+        }
+        for (row, (first, last)) in rows.iter_mut().zip(span) {
+            row.first_seen = first.map(format_micros);
+            row.last_seen = last.map(format_micros);
+        }
+        Ok(rows)
     }
 
     /// The ids of the events an indicator hit, ascending.
