@@ -16,6 +16,10 @@
 //! and the median are printed). With
 //! `TIDELINE_BENCH_MATCH_ONLY=1` it stops after matching alone (for profiling the matcher).
 //!
+//! `TIDELINE_BENCH_ANNOTATE=N` times bulk annotations on the same case instead of sweeping
+//! it: a verdict set on N events (every 7th), cleared, a tag added and removed, each in
+//! its own write transaction (what the timeline's "every event of a query" does).
+//!
 //! Events are a mix of four families, each with canonical columns, `attrs` and a raw
 //! record: sshd failures (syslog), web requests (combined log with referer and user
 //! agent), DNS queries (JSON) and process creations (Sysmon-like JSON with a SHA-256 and
@@ -298,6 +302,25 @@ fn reading_alone(path: &std::path::Path, threads: usize) {
     );
 }
 
+/// Times bulk annotations of `n` events (every 7th event id).
+fn bulk_annotations(case: &mut Case, n: i64) {
+    let ids: Vec<i64> = (1..=n).map(|i| i * 7).collect();
+    let mut timed = |what: &str, f: &dyn Fn(&tideline::store::Tx) -> tideline::Result<usize>| {
+        let t = Instant::now();
+        let changed = case.write(|tx| f(tx)).unwrap();
+        println!(
+            "{what} on {n} events: {changed} changed in {:.2} s",
+            t.elapsed().as_secs_f64()
+        );
+    };
+    timed("verdict set", &|tx| {
+        tx.set_verdict(&ids, Some("suspicious"))
+    });
+    timed("verdict cleared", &|tx| tx.set_verdict(&ids, None));
+    timed("tag added", &|tx| tx.add_tag(&ids, "bulk"));
+    timed("tag removed", &|tx| tx.remove_tag(&ids, "bulk"));
+}
+
 fn peak_rss_mib() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     status
@@ -337,6 +360,13 @@ fn main() {
         .write_all(indicators(m, &p, &mut lrng).as_bytes())
         .unwrap();
     let mut case = Case::open(&path).unwrap();
+    if let Some(n) = std::env::var("TIDELINE_BENCH_ANNOTATE")
+        .ok()
+        .and_then(|n| n.parse().ok())
+    {
+        bulk_annotations(&mut case, n);
+        return;
+    }
     let imported = import_list(&mut case, &list, "bench").unwrap();
     println!(
         "indicators: {} read, {} rejected, {} in the case",

@@ -799,3 +799,53 @@ fn the_frame_cache_is_used_when_it_matches_and_rebuilt_when_not() {
         FrameSource::Case
     );
 }
+
+/// Annotating many events at once counts exactly the rows that changed, leaves nothing
+/// behind when an id is no event, and keeps only marks that still say something.
+#[test]
+fn bulk_annotations_count_what_changed_and_refuse_unknown_ids() {
+    let dir = Dir::new();
+    let (_, mut case) = engine_case(&dir);
+    let tag = |t: &str| Change::Tag(t.into());
+    let first: Vec<i64> = (1..=300).collect();
+    let overlap: Vec<i64> = (201..=400).chain(250..=260).collect();
+    assert_eq!(
+        annotate(&mut case, &first, &tag("scope"), "t").unwrap(),
+        300
+    );
+    assert_eq!(annotate(&mut case, &first, &tag("scope"), "t").unwrap(), 0);
+    assert_eq!(
+        annotate(&mut case, &overlap, &tag("scope"), "t").unwrap(),
+        100
+    );
+    let v = Change::Verdict(Some(Verdict::Malicious));
+    assert_eq!(annotate(&mut case, &overlap, &v, "t").unwrap(), 200);
+    assert_eq!(annotate(&mut case, &[5, 7], &Change::Star, "t").unwrap(), 2);
+    // An unknown id: refused (naming the lowest), and the transaction changes nothing.
+    let max = case.max_event_id().unwrap();
+    let bad = vec![3, max + 9, max + 2];
+    let err = annotate(&mut case, &bad, &tag("late"), "t").unwrap_err();
+    assert_eq!(err.code(), "no_such_event");
+    assert!(err.to_string().contains(&(max + 2).to_string()), "{err}");
+    let cols = case.annotation_columns().unwrap();
+    assert_eq!(cols.tags.len(), 400);
+    assert!(cols.tags.iter().all(|(_, t)| t == "scope"));
+    assert_eq!(cols.marks.len(), 202);
+    // Clearing the verdict drops the marks that held nothing else; the stars stay.
+    let clear = Change::Verdict(None);
+    assert_eq!(annotate(&mut case, &overlap, &clear, "t").unwrap(), 200);
+    assert_eq!(
+        annotate(
+            &mut case,
+            &(1..=400).collect::<Vec<_>>(),
+            &Change::Untag("scope".into()),
+            "t"
+        )
+        .unwrap(),
+        400
+    );
+    let cols = case.annotation_columns().unwrap();
+    assert!(cols.tags.is_empty());
+    let marks: Vec<(i64, bool)> = cols.marks.iter().map(|m| (m.0, m.1)).collect();
+    assert_eq!(marks, vec![(5, true), (7, true)]);
+}

@@ -103,50 +103,70 @@ impl Case {
 }
 
 impl Tx<'_> {
-    /// Refuses ids that are no event.
-    pub fn check_events(&self, ids: &[i64]) -> Result<()> {
+    /// Puts `ids` in the connection's temporary id set (`temp.id_set`), so that one
+    /// statement changes every row: a statement per id ran the seal trigger and journalled
+    /// the changed pages once per id, 26 µs per event on a 10 M-event case with 64 KiB
+    /// pages (a verdict on 100,000 events took 2.57 s).
+    fn load_ids(&self, ids: &[i64]) -> Result<()> {
+        self.0.execute_batch(
+            "CREATE TEMP TABLE IF NOT EXISTS id_set (id INTEGER PRIMARY KEY); \
+             DELETE FROM temp.id_set;",
+        )?;
         let mut stmt = self
             .0
-            .prepare_cached("SELECT 1 FROM events WHERE id = ?1")?;
+            .prepare_cached("INSERT OR IGNORE INTO temp.id_set (id) VALUES (?1)")?;
         for &id in ids {
-            if stmt.query_row([id], |_| Ok(())).optional()?.is_none() {
-                return Err(Error::NoSuchEvent(id));
-            }
+            stmt.execute([id])?;
         }
         Ok(())
     }
 
+    /// Runs `sql` (one statement over the loaded `temp.id_set`, with `?1` bound to
+    /// `value`); returns how many rows it changed.
+    fn on_id_set(&self, sql: &str, value: impl rusqlite::ToSql) -> Result<usize> {
+        Ok(self.0.prepare_cached(sql)?.execute([value])?)
+    }
+
+    /// Refuses ids that are no event (naming the lowest).
+    pub fn check_events(&self, ids: &[i64]) -> Result<()> {
+        self.load_ids(ids)?;
+        let missing: Option<i64> = self.0.query_row(
+            "SELECT min(s.id) FROM temp.id_set s \
+             WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.id = s.id)",
+            [],
+            |r| r.get(0),
+        )?;
+        match missing {
+            Some(id) => Err(Error::NoSuchEvent(id)),
+            None => Ok(()),
+        }
+    }
+
     /// Adds `tag` to each event; returns how many did not have it yet.
     pub fn add_tag(&self, ids: &[i64], tag: &str) -> Result<usize> {
-        let mut stmt = self
-            .0
-            .prepare_cached("INSERT OR IGNORE INTO event_tag (event_id, tag) VALUES (?1, ?2)")?;
-        let mut n = 0;
-        for &id in ids {
-            n += stmt.execute(params![id, tag])?;
-        }
-        Ok(n)
+        self.load_ids(ids)?;
+        self.on_id_set(
+            "INSERT OR IGNORE INTO event_tag (event_id, tag) SELECT id, ?1 FROM temp.id_set",
+            tag,
+        )
     }
 
     /// Removes `tag` from each event; returns how many had it.
     pub fn remove_tag(&self, ids: &[i64], tag: &str) -> Result<usize> {
-        let mut stmt = self
-            .0
-            .prepare_cached("DELETE FROM event_tag WHERE event_id = ?1 AND tag = ?2")?;
-        let mut n = 0;
-        for &id in ids {
-            n += stmt.execute(params![id, tag])?;
-        }
-        Ok(n)
+        self.load_ids(ids)?;
+        self.on_id_set(
+            "DELETE FROM event_tag WHERE tag = ?1 AND event_id IN (SELECT id FROM temp.id_set)",
+            tag,
+        )
     }
 
+    /// Loads `ids` and gives each a mark row.
     fn ensure_marks(&self, ids: &[i64]) -> Result<()> {
-        let mut stmt = self
-            .0
-            .prepare_cached("INSERT OR IGNORE INTO event_mark (event_id) VALUES (?1)")?;
-        for &id in ids {
-            stmt.execute([id])?;
-        }
+        self.load_ids(ids)?;
+        self.0.execute(
+            "INSERT OR IGNORE INTO event_mark (event_id) SELECT id FROM temp.id_set",
+            [],
+        )?;
         Ok(())
     }
 
@@ -162,13 +182,11 @@ impl Tx<'_> {
     /// Stars or unstars each event; returns how many changed.
     pub fn set_starred(&self, ids: &[i64], starred: bool) -> Result<usize> {
         self.ensure_marks(ids)?;
-        let mut stmt = self.0.prepare_cached(
-            "UPDATE event_mark SET starred = ?2 WHERE event_id = ?1 AND starred != ?2",
+        let n = self.on_id_set(
+            "UPDATE event_mark SET starred = ?1 \
+             WHERE starred != ?1 AND event_id IN (SELECT id FROM temp.id_set)",
+            starred as i64,
         )?;
-        let mut n = 0;
-        for &id in ids {
-            n += stmt.execute(params![id, starred as i64])?;
-        }
         self.prune_marks()?;
         Ok(n)
     }
@@ -176,13 +194,11 @@ impl Tx<'_> {
     /// Sets (or with `None` clears) the note of each event; returns how many changed.
     pub fn set_note(&self, ids: &[i64], note: Option<&str>) -> Result<usize> {
         self.ensure_marks(ids)?;
-        let mut stmt = self.0.prepare_cached(
-            "UPDATE event_mark SET note = ?2 WHERE event_id = ?1 AND note IS NOT ?2",
+        let n = self.on_id_set(
+            "UPDATE event_mark SET note = ?1 \
+             WHERE note IS NOT ?1 AND event_id IN (SELECT id FROM temp.id_set)",
+            note,
         )?;
-        let mut n = 0;
-        for &id in ids {
-            n += stmt.execute(params![id, note])?;
-        }
         self.prune_marks()?;
         Ok(n)
     }
@@ -190,13 +206,11 @@ impl Tx<'_> {
     /// Sets (or clears) the verdict of each event; returns how many changed.
     pub fn set_verdict(&self, ids: &[i64], verdict: Option<&str>) -> Result<usize> {
         self.ensure_marks(ids)?;
-        let mut stmt = self.0.prepare_cached(
-            "UPDATE event_mark SET verdict = ?2 WHERE event_id = ?1 AND verdict IS NOT ?2",
+        let n = self.on_id_set(
+            "UPDATE event_mark SET verdict = ?1 \
+             WHERE verdict IS NOT ?1 AND event_id IN (SELECT id FROM temp.id_set)",
+            verdict,
         )?;
-        let mut n = 0;
-        for &id in ids {
-            n += stmt.execute(params![id, verdict])?;
-        }
         self.prune_marks()?;
         Ok(n)
     }
