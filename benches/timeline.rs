@@ -139,10 +139,15 @@ fn generate(n: u64) {
 }
 
 fn peak_rss_mib() -> f64 {
+    status_mib("VmHWM:")
+}
+
+/// A memory figure of this process from `/proc/self/status`, in MiB.
+fn status_mib(key: &str) -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     status
         .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .find_map(|l| l.strip_prefix(key))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
         .map_or(0.0, |kb| kb / 1024.0)
 }
@@ -160,11 +165,14 @@ fn run(n: u64) {
         let case = Case::open_read_only(&path).expect("run `generate` first");
         let tl = Timeline::load_cached(&case).expect("frame");
         println!(
-            "prepare: frame of {} events from {:?} in {:.0} ms (peak {:.0} MiB)",
+            "prepare: frame of {} events from {:?} in {:.0} ms (peak {:.0} MiB, resident \
+             after {:.0} MiB of which {:.0} MiB heap)",
             tl.len(),
             tl.source(),
             ms(t),
-            peak_rss_mib()
+            peak_rss_mib(),
+            status_mib("VmRSS:"),
+            status_mib("RssAnon:")
         );
     }
     let t = Instant::now();

@@ -737,6 +737,8 @@ fn the_frame_cache_is_used_when_it_matches_and_rebuilt_when_not() {
     };
     let first = Timeline::load_cached(&case).unwrap();
     assert_eq!(first.source(), FrameSource::Case);
+    // Built, written, and then used from the written cache: the same rows.
+    assert_eq!(all(&first), all(&fresh));
     let second = Timeline::load_cached(&case).unwrap();
     assert_eq!(second.source(), FrameSource::Cache);
     assert_eq!(all(&second), all(&fresh));
