@@ -12,6 +12,7 @@
 use std::sync::Once;
 
 use chrono::{DateTime, TimeZone, Utc};
+use plotters::chart::MeshStyle;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -236,17 +237,12 @@ pub fn incident_timeline(
             .y_label_area_size(left as u32)
             .build_cartesian_2d(utc(start)..utc(end), 0u64..max + max / 10 + 1)
             .map_err(chart_err)?;
-        chart
-            .configure_mesh()
+        house_style(&mut chart.configure_mesh())
             .x_labels(8)
             .y_labels(6)
             .x_label_formatter(&|dt| dt.format(fmt).to_string())
             .x_desc(axis_title(start, end))
             .y_desc("events")
-            .label_style((FONT, 12))
-            .axis_desc_style((FONT, 12))
-            .bold_line_style(GRID)
-            .light_line_style(WHITE.mix(0.0))
             .draw()
             .map_err(chart_err)?;
         let ymax = max + max / 10 + 1;
@@ -381,7 +377,6 @@ pub fn swimlanes(
     fonts();
     let bucket_us = bucket_seconds.max(1) * 1_000_000;
     let (start, end) = time_range(lanes.iter().flat_map(|l| l.times.iter().copied()));
-    let fmt = time_format(end - start);
     // Count events per (lane, bucket).
     let counts: Vec<Vec<(Micros, u64)>> = lanes
         .iter()
@@ -415,37 +410,9 @@ pub fn swimlanes(
     {
         let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
         root.fill(&WHITE).map_err(chart_err)?;
-        let label_w = labels
-            .iter()
-            .map(|l| text_width(&root, l, 12.0))
-            .max()
-            .unwrap_or(40)
-            + 14;
+        let label_w = lane_label_width(&root, &labels);
         let (plot_area, legend) = root.split_vertically(height as i32 - 28);
-        let mut chart = ChartBuilder::on(&plot_area)
-            .caption(
-                short_title(title),
-                (FONT, 16, FontStyle::Bold).into_font().color(&INK),
-            )
-            .margin(8)
-            .margin_right(16)
-            .x_label_area_size(40)
-            .y_label_area_size(label_w as u32)
-            .build_cartesian_2d(utc(start)..utc(end), 0f64..n as f64)
-            .map_err(chart_err)?;
-        chart
-            .configure_mesh()
-            .x_labels(8)
-            .y_labels(0)
-            .disable_y_mesh()
-            .x_label_formatter(&|dt| dt.format(fmt).to_string())
-            .x_desc(axis_title(start, end))
-            .label_style((FONT, 12))
-            .axis_desc_style((FONT, 12))
-            .bold_line_style(GRID)
-            .light_line_style(WHITE.mix(0.0))
-            .draw()
-            .map_err(chart_err)?;
+        let mut chart = lane_chart(&plot_area, &short_title(title), label_w, (start, end), n)?;
         let lmax = (max as f64).ln_1p();
         for (i, lane) in counts.iter().enumerate() {
             // Lane 0 at the top.
@@ -501,6 +468,62 @@ pub fn swimlanes(
     Ok(svg)
 }
 
+/// The reports' mesh: 12 px labels and axis titles, a light grid, no minor lines.
+fn house_style<'m, 'a, 'b, X: Ranged, Y: Ranged, DB: DrawingBackend>(
+    mesh: &'m mut MeshStyle<'a, 'b, X, Y, DB>,
+) -> &'m mut MeshStyle<'a, 'b, X, Y, DB> {
+    mesh.label_style((FONT, 12))
+        .axis_desc_style((FONT, 12))
+        .bold_line_style(GRID)
+        .light_line_style(WHITE.mix(0.0))
+}
+
+/// The widest of the lane labels at 12 px, plus room to breathe.
+fn lane_label_width(area: &DrawingArea<SVGBackend, Shift>, labels: &[String]) -> i32 {
+    labels
+        .iter()
+        .map(|l| text_width(area, l, 12.0))
+        .max()
+        .unwrap_or(40)
+        + 14
+}
+
+/// A chart type with time along x and `n` lanes down y (lane labels are the caller's to
+/// draw, `label_w` wide): its caption, axes and grid drawn, for [`swimlanes`] and
+/// [`phase_spans`].
+type LaneChart<'a, 'b> = ChartContext<
+    'a,
+    SVGBackend<'b>,
+    Cartesian2d<RangedDateTime<DateTime<Utc>>, plotters::coord::types::RangedCoordf64>,
+>;
+
+fn lane_chart<'a, 'b>(
+    area: &'a DrawingArea<SVGBackend<'b>, Shift>,
+    caption: &str,
+    label_w: i32,
+    (start, end): (Micros, Micros),
+    n: i32,
+) -> Result<LaneChart<'a, 'b>> {
+    let fmt = time_format(end - start);
+    let mut chart = ChartBuilder::on(area)
+        .caption(caption, (FONT, 16, FontStyle::Bold).into_font().color(&INK))
+        .margin(8)
+        .margin_right(16)
+        .x_label_area_size(40)
+        .y_label_area_size(label_w as u32)
+        .build_cartesian_2d(utc(start)..utc(end), 0f64..n as f64)
+        .map_err(chart_err)?;
+    house_style(&mut chart.configure_mesh())
+        .x_labels(8)
+        .y_labels(0)
+        .disable_y_mesh()
+        .x_label_formatter(&|dt| dt.format(fmt).to_string())
+        .x_desc(axis_title(start, end))
+        .draw()
+        .map_err(chart_err)?;
+    Ok(chart)
+}
+
 fn short_title(title: &str) -> String {
     let t = super::doc::visible_controls(title).replace(['\n', '\t'], " ");
     if t.chars().count() > 90 {
@@ -527,44 +550,21 @@ pub fn phase_spans(
             .flat_map(|p| [p.start, p.end])
             .chain(milestones.iter().map(|m| m.at)),
     );
-    let fmt = time_format(end - start);
     let n = spans.len().max(1) as i32;
     let labels: Vec<String> = spans.iter().map(|s| short_label(&s.phase)).collect();
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
         root.fill(&WHITE).map_err(chart_err)?;
-        let label_w = labels
-            .iter()
-            .map(|l| text_width(&root, l, 12.0))
-            .max()
-            .unwrap_or(40)
-            + 14;
+        let label_w = lane_label_width(&root, &labels);
         let (plot_area, legend) = root.split_vertically(height as i32 - 28);
-        let mut chart = ChartBuilder::on(&plot_area)
-            .caption(
-                "Incident phases (UTC)",
-                (FONT, 16, FontStyle::Bold).into_font().color(&INK),
-            )
-            .margin(8)
-            .margin_right(16)
-            .x_label_area_size(40)
-            .y_label_area_size(label_w as u32)
-            .build_cartesian_2d(utc(start)..utc(end), 0f64..n as f64)
-            .map_err(chart_err)?;
-        chart
-            .configure_mesh()
-            .x_labels(8)
-            .y_labels(0)
-            .disable_y_mesh()
-            .x_label_formatter(&|dt| dt.format(fmt).to_string())
-            .x_desc(axis_title(start, end))
-            .label_style((FONT, 12))
-            .axis_desc_style((FONT, 12))
-            .bold_line_style(GRID)
-            .light_line_style(WHITE.mix(0.0))
-            .draw()
-            .map_err(chart_err)?;
+        let mut chart = lane_chart(
+            &plot_area,
+            "Incident phases (UTC)",
+            label_w,
+            (start, end),
+            n,
+        )?;
         for m in milestones {
             chart
                 .draw_series(DashedLineSeries::new(
