@@ -253,9 +253,9 @@ pub fn sweep_case(case: &mut Case, actor: &str, threads: usize) -> Result<SweepR
             events as i64,
             found.hits.len() as i64,
         )?;
-        // Row by row, tens of thousands of hits and tags: without the seal's per-row
-        // INSERT triggers (the case was checked unsealed above, inside this transaction
-        // nobody can seal it, and the triggers are back before the commit).
+        // Tens of thousands of hits (a statement each) and tags (one statement): without
+        // the seal's per-row INSERT triggers (the case was checked unsealed above, inside
+        // this transaction nobody can seal it, and the triggers are back before the commit).
         let (new, tagged) = tx.with_seal_inserts_suspended_on(&SWEEP_TABLES, || {
             let mut new = 0;
             for h in &found.hits {
