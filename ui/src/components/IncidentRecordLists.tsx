@@ -3,7 +3,7 @@
 // customers with counts of people and records, and related cases. Each list shows its items with
 // a remove button and has a form that checks what it can before the core checks it again.
 
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type ChangeEvent, type FormEvent, type InputHTMLAttributes, type ReactNode } from 'react';
 import * as inc from '../api/incident';
 import type { IncidentRecord, Vocabulary } from '../api/incident';
 import { humanize } from '../lib/countdown';
@@ -96,22 +96,51 @@ function useAdd(errors: string[], add: () => Promise<boolean>, reset: () => void
   return { submit, problems };
 }
 
+/**
+ * An add form's text fields as one draft: `field(key)` gives an input its value and
+ * onChange, `clear(keep)` empties every field but those in `keep` after a save.
+ */
+function useDraft<K extends string>(initial: Record<K, string>) {
+  const [draft, setDraft] = useState(initial);
+  const field = (key: K) => ({
+    value: draft[key],
+    onChange: (e: ChangeEvent<HTMLInputElement>) => setDraft((d) => ({ ...d, [key]: e.target.value })),
+  });
+  const clear = (keep: K[] = []) =>
+    setDraft((d) => {
+      const next = { ...initial };
+      for (const k of keep) next[k] = d[k];
+      return next;
+    });
+  return { draft, field, clear, setDraft };
+}
+
+/** A labelled input; `suggestions` become a datalist the browser offers while typing. */
+function Field({ label, suggestions, ...input }: { label: string; suggestions?: string[] } & InputHTMLAttributes<HTMLInputElement>) {
+  const listId = suggestions && input.id ? `${input.id}-suggestions` : undefined;
+  return (
+    <label>
+      {label}
+      <input {...input} list={listId} />
+      {listId && (
+        <datalist id={listId}>
+          {suggestions?.map((k) => (
+            <option key={k} value={k} />
+          ))}
+        </datalist>
+      )}
+    </label>
+  );
+}
+
 export function IncidentPeople({ record, vocab, readOnly, change }: Props) {
-  const [name, setName] = useState('');
-  const [role, setRole] = useState(vocab.roles[0] ?? '');
-  const [email, setEmail] = useState('');
-  const [phone, setPhone] = useState('');
-  const [notes, setNotes] = useState('');
-  const errors = [checkEmail(email)].filter((e): e is string => e !== null);
+  const { draft, field, clear, setDraft } = useDraft({ name: '', role: vocab.roles[0] ?? '', email: '', phone: '', notes: '' });
+  const name = draft.name.trim();
+  const errors = [checkEmail(draft.email)].filter((e): e is string => e !== null);
   const { submit, problems } = useAdd(
     errors,
-    () => change(() => inc.addPerson({ name: name.trim(), role, email: email.trim(), phone: phone.trim(), notes }), `Added ${name.trim()}`),
-    () => {
-      setName('');
-      setEmail('');
-      setPhone('');
-      setNotes('');
-    },
+    () => change(() => inc.addPerson({ name, role: draft.role, email: draft.email.trim(), phone: draft.phone.trim(), notes: draft.notes }), `Added ${name}`),
+    () => clear(['role']),
   );
   return (
     <>
@@ -133,24 +162,19 @@ export function IncidentPeople({ record, vocab, readOnly, change }: Props) {
         change={change}
       />
       <form className="edit-row" onSubmit={submit}>
-        <label>
-          Name
-          <input id="person-name" value={name} required disabled={readOnly} onChange={(e) => setName(e.target.value)} />
-        </label>
-        <VocabSelect id="person-role" label="Role" value={role} options={vocab.roles} disabled={readOnly} onChange={(v) => setRole(v ?? role)} />
-        <label>
-          E-mail
-          <input id="person-email" type="email" value={email} disabled={readOnly} onChange={(e) => setEmail(e.target.value)} />
-        </label>
-        <label>
-          Phone
-          <input id="person-phone" type="tel" value={phone} disabled={readOnly} onChange={(e) => setPhone(e.target.value)} />
-        </label>
-        <label>
-          Notes
-          <input value={notes} disabled={readOnly} onChange={(e) => setNotes(e.target.value)} />
-        </label>
-        <button type="submit" id="add-person" disabled={readOnly || name.trim() === ''}>
+        <Field label="Name" id="person-name" required disabled={readOnly} {...field('name')} />
+        <VocabSelect
+          id="person-role"
+          label="Role"
+          value={draft.role}
+          options={vocab.roles}
+          disabled={readOnly}
+          onChange={(v) => setDraft((d) => ({ ...d, role: v ?? d.role }))}
+        />
+        <Field label="E-mail" id="person-email" type="email" disabled={readOnly} {...field('email')} />
+        <Field label="Phone" id="person-phone" type="tel" disabled={readOnly} {...field('phone')} />
+        <Field label="Notes" disabled={readOnly} {...field('notes')} />
+        <button type="submit" id="add-person" disabled={readOnly || name === ''}>
           Add person
         </button>
       </form>
@@ -160,17 +184,12 @@ export function IncidentPeople({ record, vocab, readOnly, change }: Props) {
 }
 
 export function IncidentAssets({ record, readOnly, change }: Omit<Props, 'vocab'>) {
-  const [name, setName] = useState('');
-  const [kind, setKind] = useState('');
-  const [notes, setNotes] = useState('');
+  const { draft, field, clear } = useDraft({ name: '', kind: '', notes: '' });
+  const name = draft.name.trim();
   const { submit, problems } = useAdd(
     [],
-    () => change(() => inc.addAsset({ name: name.trim(), kind: kind.trim(), notes }), `Added asset ${name.trim()}`),
-    () => {
-      setName('');
-      setKind('');
-      setNotes('');
-    },
+    () => change(() => inc.addAsset({ name, kind: draft.kind.trim(), notes: draft.notes }), `Added asset ${name}`),
+    () => clear(),
   );
   return (
     <>
@@ -186,24 +205,17 @@ export function IncidentAssets({ record, readOnly, change }: Omit<Props, 'vocab'
         change={change}
       />
       <form className="edit-row" onSubmit={submit}>
-        <label>
-          Name
-          <input id="asset-name" value={name} required placeholder="bastion-01" disabled={readOnly} onChange={(e) => setName(e.target.value)} />
-        </label>
-        <label>
-          Kind
-          <input id="asset-kind" value={kind} list="asset-kinds" placeholder="host, account, service…" disabled={readOnly} onChange={(e) => setKind(e.target.value)} />
-          <datalist id="asset-kinds">
-            {['host', 'account', 'service', 'data store', 'network device', 'application'].map((k) => (
-              <option key={k} value={k} />
-            ))}
-          </datalist>
-        </label>
-        <label>
-          Notes
-          <input value={notes} disabled={readOnly} onChange={(e) => setNotes(e.target.value)} />
-        </label>
-        <button type="submit" id="add-asset" disabled={readOnly || name.trim() === ''}>
+        <Field label="Name" id="asset-name" required placeholder="bastion-01" disabled={readOnly} {...field('name')} />
+        <Field
+          label="Kind"
+          id="asset-kind"
+          placeholder="host, account, service…"
+          suggestions={['host', 'account', 'service', 'data store', 'network device', 'application']}
+          disabled={readOnly}
+          {...field('kind')}
+        />
+        <Field label="Notes" disabled={readOnly} {...field('notes')} />
+        <button type="submit" id="add-asset" disabled={readOnly || name === ''}>
           Add asset
         </button>
       </form>
@@ -213,32 +225,24 @@ export function IncidentAssets({ record, readOnly, change }: Omit<Props, 'vocab'
 }
 
 export function IncidentParties({ record, readOnly, change }: Omit<Props, 'vocab'>) {
-  const [kind, setKind] = useState('customer');
-  const [name, setName] = useState('');
-  const [people, setPeople] = useState('');
-  const [records, setRecords] = useState('');
-  const [notes, setNotes] = useState('');
-  const p = parseCount('People affected', people);
-  const r = parseCount('Records affected', records);
+  const { draft, field, clear, setDraft } = useDraft({ kind: 'customer', name: '', people: '', records: '', notes: '' });
+  const name = draft.name.trim();
+  const p = parseCount('People affected', draft.people);
+  const r = parseCount('Records affected', draft.records);
   const errors = [p, r].flatMap((c) => (c.ok ? [] : [c.error]));
   const { submit, problems } = useAdd(
     errors,
     () => {
       const party = {
-        kind,
-        name: name.trim(),
+        kind: draft.kind,
+        name,
         people_affected: p.ok ? p.value : null,
         records_affected: r.ok ? r.value : null,
-        notes,
+        notes: draft.notes,
       };
-      return change(() => inc.addParty(party), `Added ${kind} ${name.trim()}`);
+      return change(() => inc.addParty(party), `Added ${draft.kind} ${name}`);
     },
-    () => {
-      setName('');
-      setPeople('');
-      setRecords('');
-      setNotes('');
-    },
+    () => clear(['kind']),
   );
   const count = (n: number | null) => (n === null ? '—' : formatCount(n));
   return (
@@ -268,25 +272,20 @@ export function IncidentParties({ record, readOnly, change }: Omit<Props, 'vocab
         </p>
       )}
       <form className="edit-row" onSubmit={submit}>
-        <VocabSelect id="party-kind" label="Kind" value={kind} options={['customer', 'tenant']} disabled={readOnly} onChange={(v) => setKind(v ?? kind)} />
-        <label>
-          Name
-          <input id="party-name" value={name} required disabled={readOnly} onChange={(e) => setName(e.target.value)} />
-        </label>
-        <label>
-          People affected
-          <input id="party-people" inputMode="numeric" value={people} disabled={readOnly} onChange={(e) => setPeople(e.target.value)} />
-        </label>
-        <label>
-          Records affected
-          <input id="party-records" inputMode="numeric" value={records} disabled={readOnly} onChange={(e) => setRecords(e.target.value)} />
-        </label>
-        <label>
-          Notes
-          <input value={notes} disabled={readOnly} onChange={(e) => setNotes(e.target.value)} />
-        </label>
-        <button type="submit" id="add-party" disabled={readOnly || name.trim() === ''}>
-          Add {kind}
+        <VocabSelect
+          id="party-kind"
+          label="Kind"
+          value={draft.kind}
+          options={['customer', 'tenant']}
+          disabled={readOnly}
+          onChange={(v) => setDraft((d) => ({ ...d, kind: v ?? d.kind }))}
+        />
+        <Field label="Name" id="party-name" required disabled={readOnly} {...field('name')} />
+        <Field label="People affected" id="party-people" inputMode="numeric" disabled={readOnly} {...field('people')} />
+        <Field label="Records affected" id="party-records" inputMode="numeric" disabled={readOnly} {...field('records')} />
+        <Field label="Notes" disabled={readOnly} {...field('notes')} />
+        <button type="submit" id="add-party" disabled={readOnly || name === ''}>
+          Add {draft.kind}
         </button>
       </form>
       {problems}
@@ -295,17 +294,12 @@ export function IncidentParties({ record, readOnly, change }: Omit<Props, 'vocab
 }
 
 export function IncidentRelated({ record, readOnly, change }: Omit<Props, 'vocab'>) {
-  const [reference, setReference] = useState('');
-  const [relation, setRelation] = useState('');
-  const [notes, setNotes] = useState('');
+  const { draft, field, clear } = useDraft({ reference: '', relation: '', notes: '' });
+  const reference = draft.reference.trim();
   const { submit, problems } = useAdd(
     [],
-    () => change(() => inc.addRelated({ reference: reference.trim(), relation: relation.trim(), notes }), `Added related case ${reference.trim()}`),
-    () => {
-      setReference('');
-      setRelation('');
-      setNotes('');
-    },
+    () => change(() => inc.addRelated({ reference, relation: draft.relation.trim(), notes: draft.notes }), `Added related case ${reference}`),
+    () => clear(),
   );
   return (
     <>
@@ -321,24 +315,17 @@ export function IncidentRelated({ record, readOnly, change }: Omit<Props, 'vocab
         change={change}
       />
       <form className="edit-row" onSubmit={submit}>
-        <label>
-          Reference
-          <input id="related-reference" value={reference} required placeholder="case id, ticket key or URL" disabled={readOnly} onChange={(e) => setReference(e.target.value)} />
-        </label>
-        <label>
-          Relation
-          <input id="related-relation" value={relation} list="relations" placeholder="same actor, duplicate, parent…" disabled={readOnly} onChange={(e) => setRelation(e.target.value)} />
-          <datalist id="relations">
-            {['same actor', 'duplicate', 'parent', 'child', 'follow-on'].map((k) => (
-              <option key={k} value={k} />
-            ))}
-          </datalist>
-        </label>
-        <label>
-          Notes
-          <input value={notes} disabled={readOnly} onChange={(e) => setNotes(e.target.value)} />
-        </label>
-        <button type="submit" id="add-related" disabled={readOnly || reference.trim() === ''}>
+        <Field label="Reference" id="related-reference" required placeholder="case id, ticket key or URL" disabled={readOnly} {...field('reference')} />
+        <Field
+          label="Relation"
+          id="related-relation"
+          placeholder="same actor, duplicate, parent…"
+          suggestions={['same actor', 'duplicate', 'parent', 'child', 'follow-on']}
+          disabled={readOnly}
+          {...field('relation')}
+        />
+        <Field label="Notes" disabled={readOnly} {...field('notes')} />
+        <button type="submit" id="add-related" disabled={readOnly || reference === ''}>
           Add related case
         </button>
       </form>
