@@ -101,13 +101,28 @@ pub fn build_frame_cached(case: &Case) -> Result<(DataFrame, DataFrame, FrameSou
             // the built frame's heap (1.5 GB for 2 M events) is given back at once.
             let written = write_cache(&dir, &stamp, &mut df).is_ok();
             match written.then(|| read_cache(&dir, &stamp)).flatten() {
-                Some(mapped) => (mapped, FrameSource::Case),
+                Some(mapped) => {
+                    drop(df);
+                    release_freed_memory();
+                    (mapped, FrameSource::Case)
+                }
                 None => (df, FrameSource::Case),
             }
         }
     };
     let frame = join_layers(case, events.clone())?;
     Ok((events, frame, source))
+}
+
+/// Returns freed heap memory to the system. glibc keeps what a program frees for reuse,
+/// so a process that built a 2 M-event frame and dropped it stayed 876 MiB larger
+/// (resident) than one that opened the cache warm (84 MiB).
+fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only gives free memory back; it has no preconditions.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 fn read_cache(dir: &Path, stamp: &Stamp) -> Option<DataFrame> {
