@@ -314,11 +314,13 @@ fn bulk_annotations(case: &mut Case, n: i64) {
         );
     };
     timed("verdict set", &|tx| {
-        tx.set_verdict(&ids, Some("suspicious"))
+        tx.load_ids(&ids)?.set_verdict(Some("suspicious"))
     });
-    timed("verdict cleared", &|tx| tx.set_verdict(&ids, None));
-    timed("tag added", &|tx| tx.add_tag(&ids, "bulk"));
-    timed("tag removed", &|tx| tx.remove_tag(&ids, "bulk"));
+    timed("verdict cleared", &|tx| {
+        tx.load_ids(&ids)?.set_verdict(None)
+    });
+    timed("tag added", &|tx| tx.load_ids(&ids)?.add_tag("bulk"));
+    timed("tag removed", &|tx| tx.load_ids(&ids)?.remove_tag("bulk"));
 }
 
 fn peak_rss_mib() -> f64 {

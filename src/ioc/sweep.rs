@@ -266,7 +266,7 @@ pub fn sweep_case(case: &mut Case, actor: &str, threads: usize) -> Result<SweepR
             let mut hit_events: Vec<i64> = found.hits.iter().map(|h| h.event_id).collect();
             hit_events.sort_unstable();
             hit_events.dedup();
-            let tagged = tx.add_tag(&hit_events, HIT_TAG)?;
+            let tagged = tx.load_ids(&hit_events)?.add_tag(HIT_TAG)?;
             Ok((new, tagged))
         })?;
         tx.finish_sweep(sweep, new)?;

@@ -114,25 +114,22 @@ pub fn annotate(case: &mut Case, ids: &[i64], change: &Change, actor: &str) -> R
         other => other.clone(),
     };
     case.write(|tx| {
-        tx.check_events(&ids)?;
+        let set = tx.load_ids(&ids)?;
+        set.check_events()?;
         let (action, details, n) = match &change {
-            Change::Tag(t) => ("events tagged", json!({ "tag": t }), tx.add_tag(&ids, t)?),
-            Change::Untag(t) => (
-                "events untagged",
-                json!({ "tag": t }),
-                tx.remove_tag(&ids, t)?,
-            ),
-            Change::Star => ("events starred", json!({}), tx.set_starred(&ids, true)?),
-            Change::Unstar => ("events unstarred", json!({}), tx.set_starred(&ids, false)?),
+            Change::Tag(t) => ("events tagged", json!({ "tag": t }), set.add_tag(t)?),
+            Change::Untag(t) => ("events untagged", json!({ "tag": t }), set.remove_tag(t)?),
+            Change::Star => ("events starred", json!({}), set.set_starred(true)?),
+            Change::Unstar => ("events unstarred", json!({}), set.set_starred(false)?),
             Change::Note(n) => (
                 "event note set",
                 json!({ "note": n }),
-                tx.set_note(&ids, n.as_deref())?,
+                set.set_note(n.as_deref())?,
             ),
             Change::Verdict(v) => (
                 "event verdict set",
                 json!({ "verdict": v.map(Verdict::as_str) }),
-                tx.set_verdict(&ids, v.map(Verdict::as_str))?,
+                set.set_verdict(v.map(Verdict::as_str))?,
             ),
         };
         let mut details = details;
