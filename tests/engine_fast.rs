@@ -150,3 +150,78 @@ fn the_memory_mapped_cache_answers_like_the_case_and_a_resized_one_is_refused() 
     assert_eq!(rebuilt.source(), FrameSource::Case);
     assert_eq!(ids(&rebuilt, ""), ids(&fresh, ""));
 }
+
+/// Counts `column` over the rows of a query the slow, obvious way: each event's value
+/// read through SQL, the query's events counted in a map.
+fn counted_by_hand(tl: &Timeline, q: &str, column: &str) -> Vec<(String, u64)> {
+    let table = tideline::timeline::sql::run(tl, &format!("SELECT id, \"{column}\" FROM timeline"))
+        .unwrap();
+    let value_of: std::collections::HashMap<i64, Option<String>> = table
+        .rows
+        .iter()
+        .map(|r| (r[0].as_i64().unwrap(), r[1].as_str().map(str::to_string)))
+        .collect();
+    let mut counts: std::collections::BTreeMap<Option<String>, u64> = Default::default();
+    for id in ids(tl, q) {
+        *counts.entry(value_of[&id].clone()).or_default() += 1;
+    }
+    let mut ranked: Vec<(Option<String>, u64)> = counts.into_iter().collect();
+    // Most first, then by value bytewise, the missing value last.
+    ranked.sort_by(|a, b| {
+        b.1.cmp(&a.1)
+            .then_with(|| (a.0.is_none(), &a.0).cmp(&(b.0.is_none(), &b.0)))
+    });
+    ranked
+        .into_iter()
+        .map(|(v, n)| (v.unwrap_or_else(|| "(none)".into()), n))
+        .collect()
+}
+
+#[test]
+fn top_n_by_value_codes_counts_what_a_plain_count_does() {
+    let dir = Dir::new();
+    let (_, case) = engine_case(&dir);
+    let fresh = Timeline::load(&case).unwrap();
+    Timeline::load_cached(&case).unwrap();
+    let mapped = Timeline::load_cached(&case).unwrap();
+    assert_eq!(mapped.source(), FrameSource::Cache);
+    let queries = [
+        "",
+        "failed",
+        "host:bastion-01",
+        "ts:2026-03-14T02",
+        "nothing-matches-this",
+    ];
+    for column in tideline::timeline::frame::CODED {
+        for q in queries {
+            let want = counted_by_hand(&fresh, q, column);
+            for tl in [&fresh, &mapped] {
+                let all = tl.top(&TimelineQuery::of(q), column, usize::MAX).unwrap();
+                assert_eq!(all.values, want, "{column} of {q:?}");
+                assert_eq!(all.distinct, want.len(), "{column} of {q:?}");
+                let top3 = tl.top(&TimelineQuery::of(q), column, 3).unwrap();
+                assert_eq!(
+                    top3.values,
+                    want.iter().take(3).cloned().collect::<Vec<_>>()
+                );
+                assert_eq!(
+                    top3.total,
+                    want.iter().map(|(_, n)| *n as usize).sum::<usize>()
+                );
+            }
+        }
+    }
+    // The engine case has missing users and a tie that the value decides.
+    let users = counted_by_hand(&fresh, "", "user");
+    assert!(users.iter().any(|(v, _)| v == "(none)"));
+    assert!(users.windows(2).any(|w| w[0].1 == w[1].1));
+    // Distinct counts come from the same codes (missing values not counted).
+    let distinct = fresh.distinct_counts(&TimelineQuery::of("failed")).unwrap();
+    for (column, n) in distinct {
+        if tideline::timeline::frame::CODED.contains(&column.as_str()) {
+            let by_hand = counted_by_hand(&fresh, "failed", &column);
+            let present = by_hand.iter().filter(|(v, _)| v != "(none)").count();
+            assert_eq!(n as usize, present, "{column}");
+        }
+    }
+}

@@ -3,16 +3,17 @@
 //! [`build_frame`] is the one place that decides what a timeline row holds: the event
 //! columns read from the case, the per-evidence clock offsets applied to `ts` (marked in
 //! `ts_quality` and kept in `clock_offset_us`), rows in time order (events without a time
-//! last, ties by id), then the layers joined by event id: the investigator's `tags`,
+//! last, ties by id), then the layers added by event id: the investigator's `tags`,
 //! `starred`, `note`, `verdict`, and the sweeps' `iocs` (ids of the indicators that hit
-//! the event). A later layer (detections) is one more join in [`join_layers`].
+//! the event). A later layer (detections) is one more column in [`join_layers`].
 //!
 //! The event part (offsets applied and sorted) is the expensive part, so it is cached as
-//! an Arrow IPC file in `<case file>.cache/`, under a stamp of what it was built from:
-//! the case id, event count, highest event id, evidence count and the clock offsets. A
-//! cache whose stamp differs, or whose content does not have the expected columns, row
-//! count and id range, is rebuilt; the case's rows stay the record. Annotations are
-//! small and change often, so they are joined on every build, never cached.
+//! an Arrow IPC file in `<case file>.cache/`, with the value codes top-N counts
+//! ([`EventParts::codes`]), under a stamp of what it was built from: the case id, event
+//! count, highest event id, evidence count and the clock offsets. A cache whose stamp
+//! differs, or whose content does not have the expected columns, row count and id
+//! range, is rebuilt; the case's rows stay the record. Annotations are small and change
+//! often, so they are added on every build, never cached.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -25,7 +26,7 @@ use crate::event::FRAME_COLUMNS;
 use crate::store::{Case, ClockOffset};
 
 /// Bumped whenever the cached frame's shape changes.
-const CACHE_FORMAT: u32 = 2;
+const CACHE_FORMAT: u32 = 3;
 
 /// Where a frame came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -79,6 +80,41 @@ pub fn cache_dir(case_path: &Path) -> PathBuf {
     case_path.with_file_name(name)
 }
 
+/// The event part of a timeline: the events (offsets applied, in time order) and their
+/// value codes, row for row.
+pub struct EventParts {
+    pub events: DataFrame,
+    /// One `UInt32` column per column of [`CODED`], named by [`code_column`]: the dense
+    /// rank of the row's value among the column's distinct values in byte order
+    /// (1 for the smallest), 0 for a missing value. Counting codes is how top-N
+    /// avoids hashing millions of strings.
+    pub codes: DataFrame,
+    pub source: FrameSource,
+}
+
+/// The text columns whose values are coded (every text column but `locator`, which is
+/// different on every row).
+pub const CODED: [&str; 12] = [
+    "ts_source",
+    "ts_quality",
+    "source",
+    "host",
+    "user",
+    "src_ip",
+    "dst_ip",
+    "process",
+    "event_code",
+    "action",
+    "severity",
+    "message",
+];
+
+/// The name of the code column of `column` (in the cache file and in
+/// [`EventParts::codes`]).
+pub fn code_column(column: &str) -> String {
+    format!("{column}#code")
+}
+
 /// The whole frame of a case: events with offsets, in time order, with annotations.
 pub fn build_frame(case: &Case) -> Result<DataFrame> {
     let offsets = case.clock_offsets()?;
@@ -86,32 +122,78 @@ pub fn build_frame(case: &Case) -> Result<DataFrame> {
     join_layers(case, events)
 }
 
-/// Like [`build_frame`], but the event part comes from the cache when it matches the
-/// case, and is written there when it did not.
-pub fn build_frame_cached(case: &Case) -> Result<(DataFrame, DataFrame, FrameSource)> {
+/// The event part of the timeline, read from the case's rows.
+pub fn event_parts(case: &Case) -> Result<EventParts> {
+    let offsets = case.clock_offsets()?;
+    let events = event_frame(case, &offsets)?;
+    let codes = value_codes(&events)?;
+    Ok(EventParts {
+        events,
+        codes,
+        source: FrameSource::Case,
+    })
+}
+
+/// Like [`event_parts`], but from the cache when it matches the case, and written there
+/// when it did not.
+pub fn event_parts_cached(case: &Case) -> Result<EventParts> {
     let offsets = case.clock_offsets()?;
     let stamp = stamp_of(case, &offsets)?;
     let dir = cache_dir(case.path());
-    let (events, source) = match read_cache(&dir, &stamp) {
-        Some(df) => (df, FrameSource::Cache),
-        None => {
-            let mut df = event_frame(case, &offsets)?;
-            // A cache that cannot be written (read-only folder) only costs speed. One
-            // that was written is used from here on, memory-mapped like a warm open, so
-            // the built frame's heap (1.5 GB for 2 M events) is given back at once.
-            let written = write_cache(&dir, &stamp, &mut df).is_ok();
-            match written.then(|| read_cache(&dir, &stamp)).flatten() {
-                Some(mapped) => {
-                    drop(df);
-                    release_freed_memory();
-                    (mapped, FrameSource::Case)
-                }
-                None => (df, FrameSource::Case),
-            }
-        }
+    if let Some(parts) = read_cache(&dir, &stamp) {
+        return Ok(parts);
+    }
+    let events = event_frame(case, &offsets)?;
+    let codes = value_codes(&events)?;
+    let mut both = events.hstack(codes.columns())?;
+    drop((events, codes));
+    // A cache that cannot be written (read-only folder) only costs speed. One that was
+    // written is used from here on, memory-mapped like a warm open, so the built frame's
+    // heap (1.5 GB for 2 M events) is given back at once.
+    let written = write_cache(&dir, &stamp, &mut both).is_ok();
+    if let Some(mut mapped) = written.then(|| read_cache(&dir, &stamp)).flatten() {
+        drop(both);
+        release_freed_memory();
+        mapped.source = FrameSource::Case;
+        return Ok(mapped);
+    }
+    let (events, codes) = split_codes(both)?;
+    Ok(EventParts {
+        events,
+        codes,
+        source: FrameSource::Case,
+    })
+}
+
+/// The value codes of the [`CODED`] columns of `events`.
+fn value_codes(events: &DataFrame) -> Result<DataFrame> {
+    let rank = RankOptions {
+        method: RankMethod::Dense,
+        descending: false,
     };
-    let frame = join_layers(case, events.clone())?;
-    Ok((events, frame, source))
+    Ok(events
+        .clone()
+        .lazy()
+        .select(
+            CODED
+                .iter()
+                .map(|c| {
+                    col(*c)
+                        .rank(rank, None)
+                        .fill_null(lit(0))
+                        .cast(DataType::UInt32)
+                        .alias(code_column(c))
+                })
+                .collect::<Vec<_>>(),
+        )
+        .collect()?)
+}
+
+/// Splits a frame of event and code columns into the two.
+fn split_codes(both: DataFrame) -> Result<(DataFrame, DataFrame)> {
+    let names: Vec<String> = event_schema().iter_names().map(|n| n.to_string()).collect();
+    let codes: Vec<String> = CODED.iter().map(|c| code_column(c)).collect();
+    Ok((both.select(names)?, both.select(codes)?))
 }
 
 /// Returns freed heap memory to the system. glibc keeps what a program frees for reuse,
@@ -125,7 +207,7 @@ fn release_freed_memory() {
     }
 }
 
-fn read_cache(dir: &Path, stamp: &Stamp) -> Option<DataFrame> {
+fn read_cache(dir: &Path, stamp: &Stamp) -> Option<EventParts> {
     let text = std::fs::read_to_string(dir.join("frame.stamp.json")).ok()?;
     let found: StampFile = serde_json::from_str(&text).ok()?;
     if &found.stamp != stamp {
@@ -145,7 +227,7 @@ fn read_cache(dir: &Path, stamp: &Stamp) -> Option<DataFrame> {
         .ok()?;
     // Never trusted blindly: the columns, their types, the row count and the id range
     // must be those of the case, and the rows in time order (views rely on it).
-    let want = event_schema();
+    let want = cache_schema();
     if df.schema().as_ref() != &want || df.height() as i64 != stamp.events {
         return None;
     }
@@ -153,7 +235,15 @@ fn read_cache(dir: &Path, stamp: &Stamp) -> Option<DataFrame> {
     let max_ok = ids.max().unwrap_or(0) == stamp.max_id;
     let min_ok = stamp.events == 0 || ids.min().is_some_and(|m| m >= 1);
     let sorted = ts_in_order(df.column("ts").ok()?.i64().ok()?);
-    (max_ok && min_ok && sorted && ids.null_count() == 0).then_some(df)
+    if !(max_ok && min_ok && sorted && ids.null_count() == 0) {
+        return None;
+    }
+    let (events, codes) = split_codes(df).ok()?;
+    Some(EventParts {
+        events,
+        codes,
+        source: FrameSource::Cache,
+    })
 }
 
 /// The non-null times of a time-ordered `ts` column, chunk by chunk (nulls come last,
@@ -215,6 +305,15 @@ fn write_cache(dir: &Path, stamp: &Stamp, df: &mut DataFrame) -> Result<()> {
 fn event_schema() -> Schema {
     let mut schema = crate::event::polars_schema();
     schema.with_column("clock_offset_us".into(), DataType::Int64);
+    schema
+}
+
+/// The schema of the cache file: the event part, then the code columns.
+fn cache_schema() -> Schema {
+    let mut schema = event_schema();
+    for c in CODED {
+        schema.with_column(code_column(c).into(), DataType::UInt32);
+    }
     schema
 }
 
@@ -302,77 +401,113 @@ fn in_time_order(df: DataFrame) -> Result<DataFrame> {
     Ok(DataFrame::new(height, sorted)?)
 }
 
-/// Joins the investigator's layers onto the event frame, keeping its order.
+/// Adds the investigator's layers to the event frame as columns, row for row (the event
+/// columns are shared, not copied: a join would copy all of them).
 pub fn join_layers(case: &Case, events: DataFrame) -> Result<DataFrame> {
     let ann = case.annotation_columns()?;
-    let mut lf = events.lazy();
-    let mut args = JoinArgs::new(JoinType::Left);
-    args.maintain_order = MaintainOrderJoin::Left;
-    if ann.tags.is_empty() {
-        lf = lf.with_column(
-            lit(NULL)
-                .cast(DataType::List(Box::new(DataType::String)))
-                .alias("tags"),
-        );
-    } else {
-        let (ids, tags): (Vec<i64>, Vec<String>) = ann.tags.into_iter().unzip();
-        let t = DataFrame::new_infer_height(vec![
-            Column::new("id".into(), ids),
-            Column::new("tags".into(), tags),
-        ])?
-        .lazy()
-        .group_by_stable([col("id")])
-        .agg([col("tags")]);
-        lf = lf.join(t, [col("id")], [col("id")], args.clone());
-    }
-    if ann.marks.is_empty() {
-        lf = lf.with_columns([
-            lit(false).alias("starred"),
-            lit(NULL).cast(DataType::String).alias("note"),
-            lit(NULL).cast(DataType::String).alias("verdict"),
-        ]);
-    } else {
-        let mut ids = Vec::with_capacity(ann.marks.len());
-        let mut starred = Vec::with_capacity(ann.marks.len());
-        let mut notes = Vec::with_capacity(ann.marks.len());
-        let mut verdicts = Vec::with_capacity(ann.marks.len());
-        for (id, s, n, v) in ann.marks {
-            ids.push(id);
-            starred.push(s);
-            notes.push(n);
-            verdicts.push(v);
-        }
-        let m = DataFrame::new_infer_height(vec![
-            Column::new("id".into(), ids),
-            Column::new("starred".into(), starred),
-            Column::new("note".into(), notes),
-            Column::new("verdict".into(), verdicts),
-        ])?;
-        lf = lf
-            .join(m.lazy(), [col("id")], [col("id")], args)
-            .with_column(col("starred").fill_null(lit(false)));
-    }
-    // IOC hits: the ids of the indicators that hit each event.
     let hits = case.ioc_hit_pairs()?;
-    if hits.is_empty() {
-        lf = lf.with_column(
-            lit(NULL)
-                .cast(DataType::List(Box::new(DataType::Int64)))
-                .alias("iocs"),
-        );
+    let n = events.height();
+    let rows = RowOfId::new(events.column("id")?.i64()?);
+    let mut layers = Vec::with_capacity(5);
+
+    // Tags, in the order the case gives them (by event, then tag).
+    let mut tags: Vec<(usize, &str)> = ann
+        .tags
+        .iter()
+        .filter_map(|(id, t)| Some((rows.get(*id)?, t.as_str())))
+        .collect();
+    tags.sort_by_key(|(row, _)| *row);
+    layers.push(if tags.is_empty() {
+        Column::full_null(
+            "tags".into(),
+            n,
+            &DataType::List(Box::new(DataType::String)),
+        )
     } else {
-        let (indicators, events): (Vec<i64>, Vec<i64>) = hits.into_iter().unzip();
-        let h = DataFrame::new_infer_height(vec![
-            Column::new("id".into(), events),
-            Column::new("iocs".into(), indicators),
-        ])?
-        .lazy()
-        .sort(["id", "iocs"], Default::default())
-        .group_by_stable([col("id")])
-        .agg([col("iocs")]);
-        let mut args = JoinArgs::new(JoinType::Left);
-        args.maintain_order = MaintainOrderJoin::Left;
-        lf = lf.join(h, [col("id")], [col("id")], args);
+        let mut b = ListStringChunkedBuilder::new("tags".into(), n, tags.len());
+        for_each_row_group(n, &tags, |group| match group {
+            Some(g) => b.append_values_iter(g.iter().map(|(_, t)| *t)),
+            None => b.append_null(),
+        });
+        b.finish().into_column()
+    });
+
+    // Stars, notes and verdicts: one mark per event at most.
+    if ann.marks.is_empty() {
+        layers.push(Column::new_scalar("starred".into(), Scalar::from(false), n));
+        layers.push(Column::full_null("note".into(), n, &DataType::String));
+        layers.push(Column::full_null("verdict".into(), n, &DataType::String));
+    } else {
+        let mut starred = vec![false; n];
+        let mut note: Vec<Option<&str>> = vec![None; n];
+        let mut verdict: Vec<Option<&str>> = vec![None; n];
+        for (id, s, nt, v) in &ann.marks {
+            if let Some(row) = rows.get(*id) {
+                starred[row] = *s;
+                note[row] = nt.as_deref();
+                verdict[row] = v.as_deref();
+            }
+        }
+        layers.push(Column::new("starred".into(), starred));
+        layers.push(Column::new("note".into(), note));
+        layers.push(Column::new("verdict".into(), verdict));
     }
-    Ok(lf.collect()?)
+
+    // IOC hits: the ids of the indicators that hit each event, in id order.
+    let mut iocs: Vec<(usize, i64)> = hits
+        .iter()
+        .filter_map(|(indicator, id)| Some((rows.get(*id)?, *indicator)))
+        .collect();
+    iocs.sort_unstable();
+    layers.push(if iocs.is_empty() {
+        Column::full_null("iocs".into(), n, &DataType::List(Box::new(DataType::Int64)))
+    } else {
+        let mut b = ListPrimitiveChunkedBuilder::<Int64Type>::new(
+            "iocs".into(),
+            n,
+            iocs.len(),
+            DataType::Int64,
+        );
+        for_each_row_group(n, &iocs, |group| match group {
+            Some(g) => b.append_values_iter(g.iter().map(|(_, i)| *i)),
+            None => b.append_null(),
+        });
+        b.finish().into_column()
+    });
+    Ok(events.hstack(&layers)?)
+}
+
+/// Calls `f` once per row `0..n`, in order, with that row's run of `pairs` (sorted by
+/// row), or `None` when it has none.
+fn for_each_row_group<T>(n: usize, pairs: &[(usize, T)], mut f: impl FnMut(Option<&[(usize, T)]>)) {
+    let mut at = 0;
+    for row in 0..n {
+        let mut end = at;
+        while pairs.get(end).is_some_and(|(r, _)| *r == row) {
+            end += 1;
+        }
+        f((end > at).then(|| &pairs[at..end]));
+        at = end;
+    }
+}
+
+/// The frame row of each event id.
+struct RowOfId(Vec<u32>);
+
+impl RowOfId {
+    fn new(ids: &Int64Chunked) -> RowOfId {
+        let max = ids.max().unwrap_or(0).max(0) as usize;
+        let mut rows = vec![u32::MAX; max + 1];
+        for (row, id) in ids.iter().enumerate() {
+            if let Some(id) = id.filter(|id| *id >= 0) {
+                rows[id as usize] = row as u32;
+            }
+        }
+        RowOfId(rows)
+    }
+
+    fn get(&self, id: i64) -> Option<usize> {
+        let row = *self.0.get(usize::try_from(id).ok()?)?;
+        (row != u32::MAX).then_some(row as usize)
+    }
 }

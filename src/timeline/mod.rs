@@ -203,10 +203,66 @@ pub struct Timeline {
     events: DataFrame,
     /// `events` with the annotation layers.
     frame: DataFrame,
+    /// The value codes of `events`, row for row (see [`frame::EventParts::codes`]).
+    codes: DataFrame,
     ctx: query::Context,
     source: FrameSource,
-    /// The last filtered, sorted view and what it was made from.
-    view: Mutex<Option<(ViewKey, DataFrame)>>,
+    /// The rows of the last filtered, sorted view and what it was made from.
+    view: Mutex<Option<(ViewKey, Rows)>>,
+}
+
+/// The rows of a view, as positions in the frame. A view holds no copy of the events:
+/// a page, a count, a histogram or a top-N reads only the rows and columns it needs.
+#[derive(Debug, Clone)]
+enum Rows {
+    /// Every row, in frame (time) order.
+    All(usize),
+    /// These rows, in view order.
+    Some(IdxCa),
+}
+
+impl Rows {
+    fn len(&self) -> usize {
+        match self {
+            Rows::All(n) => *n,
+            Rows::Some(idx) => idx.len(),
+        }
+    }
+
+    /// The rows of `df` (a frame, or columns of it), in view order.
+    fn gather(&self, df: &DataFrame) -> Result<DataFrame> {
+        Ok(match self {
+            Rows::All(_) => df.clone(),
+            Rows::Some(idx) => df.take(idx)?,
+        })
+    }
+
+    /// Calls `f` with each row and its value code, in view order.
+    fn for_each_code(&self, codes: &[u32], f: &mut dyn FnMut(usize, u32)) {
+        match self {
+            Rows::All(_) => codes.iter().enumerate().for_each(|(r, c)| f(r, *c)),
+            Rows::Some(idx) => idx
+                .downcast_iter()
+                .flat_map(|a| a.values().iter())
+                .for_each(|r| f(*r as usize, codes[*r as usize])),
+        }
+    }
+
+    /// How many of the rows have each value code (index: the code).
+    fn code_counts(&self, codes: &[u32]) -> Vec<u32> {
+        let mut counts = vec![0u32; codes.iter().max().map_or(0, |m| *m as usize) + 1];
+        self.for_each_code(codes, &mut |_, c| counts[c as usize] += 1);
+        counts
+    }
+
+    /// `limit` rows of `df` from `offset` on.
+    fn page(&self, df: &DataFrame, offset: usize, limit: usize) -> Result<DataFrame> {
+        let offset = offset.min(self.len());
+        Ok(match self {
+            Rows::All(_) => df.slice(offset as i64, limit),
+            Rows::Some(idx) => df.take(&idx.slice(offset as i64, limit))?,
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -236,26 +292,22 @@ fn context_of(case: &Case) -> Result<query::Context> {
 impl Timeline {
     /// Builds the timeline frame from the case's rows.
     pub fn load(case: &Case) -> Result<Timeline> {
-        let frame = frame::build_frame(case)?;
-        let events = frame.select(frame_event_columns())?;
-        Ok(Timeline {
-            events,
-            frame,
-            ctx: context_of(case)?,
-            source: FrameSource::Case,
-            view: Mutex::new(None),
-        })
+        Timeline::from_parts(case, frame::event_parts(case)?)
     }
 
     /// Like [`Timeline::load`], reading the event part from the frame cache beside the
     /// case when it matches (and writing it there when not).
     pub fn load_cached(case: &Case) -> Result<Timeline> {
-        let (events, frame, source) = frame::build_frame_cached(case)?;
+        Timeline::from_parts(case, frame::event_parts_cached(case)?)
+    }
+
+    fn from_parts(case: &Case, parts: frame::EventParts) -> Result<Timeline> {
         Ok(Timeline {
-            events,
-            frame,
+            frame: frame::join_layers(case, parts.events.clone())?,
+            events: parts.events,
+            codes: parts.codes,
             ctx: context_of(case)?,
-            source,
+            source: parts.source,
             view: Mutex::new(None),
         })
     }
@@ -310,9 +362,20 @@ impl Timeline {
         Ok(e)
     }
 
-    /// The events of a view (filtered and sorted), reusing the last one when it is the
-    /// same view.
+    /// The events of a view (filtered and sorted), every column.
     pub(crate) fn view(&self, q: &TimelineQuery) -> Result<DataFrame> {
+        self.view_rows(q)?.gather(&self.frame)
+    }
+
+    /// Some columns of the events of a view.
+    fn view_columns(&self, q: &TimelineQuery, columns: &[&str]) -> Result<DataFrame> {
+        self.view_rows(q)?
+            .gather(&self.frame.select(columns.iter().copied())?)
+    }
+
+    /// The rows of a view (filtered and sorted), reusing the last one when it is the
+    /// same view.
+    fn view_rows(&self, q: &TimelineQuery) -> Result<Rows> {
         let key = ViewKey {
             query: q.query.trim().to_string(),
             from: q.from,
@@ -320,66 +383,71 @@ impl Timeline {
             grep: q.grep.clone().filter(|g| !g.is_empty()),
             sort: q.sort.clone(),
         };
-        if let Some((k, df)) = self.view.lock().expect("view lock").as_ref() {
+        if let Some((k, rows)) = self.view.lock().expect("view lock").as_ref() {
             if *k == key {
-                return Ok(df.clone());
+                return Ok(rows.clone());
             }
         }
         let everything =
             key.query.is_empty() && key.from.is_none() && key.to.is_none() && key.grep.is_none();
-        let mut lf = if everything {
-            self.frame.clone().lazy()
+        let rows = if everything && q.sort.is_none() {
+            Rows::All(self.frame.height())
         } else {
-            let filter = self.filter_expr(q)?;
-            // The frame is in time order: cut it to the query's time window by binary
-            // search first, so the filter only looks at the events that can match.
-            let (mut lo, mut hi) = query::parse(&q.query)
-                .map(|ast| query::ts_window(&ast))
-                .unwrap_or((None, None));
-            if let Some(from) = q.from {
-                lo = Some(lo.map_or(from, |l| l.max(from)));
-            }
-            if let Some(to) = q.to {
-                hi = Some(hi.map_or(to, |h| h.min(to)));
-            }
-            let window = if lo.is_some() || hi.is_some() {
-                let ts = self.frame.column("ts")?.i64()?;
-                let (start, end) = time_window_rows(ts, lo, hi);
-                self.frame.slice(start as i64, end.saturating_sub(start))
+            const ROW: &str = "__row";
+            let mut lf = if everything {
+                self.frame.clone().lazy().with_row_index(ROW, None)
             } else {
-                self.frame.clone()
+                let filter = self.filter_expr(q)?;
+                // The frame is in time order: cut it to the query's time window by
+                // binary search first, so the filter only looks at the events that can
+                // match.
+                let (mut lo, mut hi) = query::parse(&q.query)
+                    .map(|ast| query::ts_window(&ast))
+                    .unwrap_or((None, None));
+                if let Some(from) = q.from {
+                    lo = Some(lo.map_or(from, |l| l.max(from)));
+                }
+                if let Some(to) = q.to {
+                    hi = Some(hi.map_or(to, |h| h.min(to)));
+                }
+                let (start, end) = if lo.is_some() || hi.is_some() {
+                    time_window_rows(self.frame.column("ts")?.i64()?, lo, hi)
+                } else {
+                    (0, self.frame.height())
+                };
+                self.frame
+                    .slice(start as i64, end.saturating_sub(start))
+                    .lazy()
+                    .with_row_index(ROW, Some(start as IdxSize))
+                    .filter(filter)
             };
-            window.lazy().filter(filter)
+            if let Some(sort) = &q.sort {
+                lf = lf.sort(
+                    [sort.column.as_str(), "ts", "id"],
+                    SortMultipleOptions::default()
+                        .with_order_descending_multi([sort.descending, false, false])
+                        .with_nulls_last(true)
+                        .with_maintain_order(true),
+                );
+            }
+            let df = lf.select([col(ROW)]).collect()?;
+            Rows::Some(df.column(ROW)?.idx()?.clone())
         };
-        if let Some(sort) = &q.sort {
-            lf = lf.sort(
-                [sort.column.as_str(), "ts", "id"],
-                SortMultipleOptions::default()
-                    .with_order_descending_multi([sort.descending, false, false])
-                    .with_nulls_last(true)
-                    .with_maintain_order(true),
-            );
-        }
-        let df = if everything && q.sort.is_none() {
-            self.frame.clone()
-        } else {
-            lf.collect()?
-        };
-        *self.view.lock().expect("view lock") = Some((key, df.clone()));
-        Ok(df)
+        *self.view.lock().expect("view lock") = Some((key, rows.clone()));
+        Ok(rows)
     }
 
     /// How many events match.
     pub fn count(&self, q: &TimelineQuery) -> Result<usize> {
-        Ok(self.view(q)?.height())
+        Ok(self.view_rows(q)?.len())
     }
 
     /// One page of the events matching the query.
     pub fn query(&self, q: &TimelineQuery) -> Result<TimelinePage> {
-        let view = self.view(q)?;
-        let page = view.slice(q.offset.min(i64::MAX as usize) as i64, q.limit);
+        let rows = self.view_rows(q)?;
+        let page = rows.page(&self.frame, q.offset, q.limit)?;
         Ok(TimelinePage {
-            total: view.height(),
+            total: rows.len(),
             offset: q.offset,
             rows: rows_of(&page, q.zone)?,
         })
@@ -406,7 +474,7 @@ impl Timeline {
                 "jumping to a time needs the view in time order".into(),
             ));
         }
-        let view = self.view(q)?;
+        let view = self.view_columns(q, &["ts"])?;
         let n = view
             .lazy()
             .filter(col("ts").lt(lit(ts)))
@@ -460,11 +528,15 @@ impl Timeline {
                 VIEW_COLUMNS.join(", ")
             )));
         }
-        let view = self.view(&TimelineQuery {
+        let rows = self.view_rows(&TimelineQuery {
             sort: None,
             ..q.clone()
         })?;
-        let total = view.height();
+        if frame::CODED.contains(&column) {
+            return self.top_by_code(&rows, column, n);
+        }
+        let total = rows.len();
+        let view = rows.gather(&self.frame.select([column])?)?;
         let lf = if column == "tags" || column == "iocs" {
             view.lazy().select([col(column).explode(ExplodeOptions {
                 empty_as_null: false,
@@ -521,6 +593,68 @@ impl Timeline {
         })
     }
 
+    /// [`Timeline::top`] of a coded column: counts the rows' value codes (no strings
+    /// hashed), then reads the values of the winners only. Codes are ranks in byte
+    /// order, so ties by value are ties by code, with the missing value (code 0) last.
+    fn top_by_code(&self, rows: &Rows, column: &str, n: usize) -> Result<TopValues> {
+        let codes = self.codes.column(&frame::code_column(column))?.u32()?;
+        let codes = codes.rechunk();
+        let codes = codes.cont_slice()?;
+        let for_each_code = |f: &mut dyn FnMut(usize, u32)| rows.for_each_code(codes, f);
+        let counts = rows.code_counts(codes);
+        let distinct = counts.iter().filter(|c| **c > 0).count();
+        let threshold = if n == 0 || n >= distinct {
+            1
+        } else {
+            let mut all: Vec<u32> = counts.iter().copied().filter(|c| *c > 0).collect();
+            *all.select_nth_unstable_by(n - 1, |a, b| b.cmp(a)).1
+        };
+        let mut top: Vec<(u32, u32)> = counts
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c >= threshold)
+            .map(|(code, c)| (code as u32, *c))
+            .collect();
+        let order = |(code, count): &(u32, u32)| (std::cmp::Reverse(*count), *code == 0, *code);
+        if n < top.len() {
+            if n > 0 {
+                top.select_nth_unstable_by_key(n - 1, order);
+            }
+            top.truncate(n);
+        }
+        top.sort_unstable_by_key(order);
+        // The first row of each winning code gives its value.
+        let mut slot = counts;
+        slot.fill(0);
+        for (i, (code, _)) in top.iter().enumerate() {
+            slot[*code as usize] = i as u32 + 1;
+        }
+        let mut first_row = vec![usize::MAX; top.len()];
+        let mut missing = top.len();
+        for_each_code(&mut |r, c| {
+            let s = slot[c as usize];
+            if s > 0 && first_row[s as usize - 1] == usize::MAX {
+                first_row[s as usize - 1] = r;
+                missing -= 1;
+            }
+        });
+        debug_assert_eq!(missing, 0);
+        let values = self.frame.column(column)?.str()?;
+        Ok(TopValues {
+            column: column.to_string(),
+            total: rows.len(),
+            distinct,
+            values: top
+                .iter()
+                .zip(first_row)
+                .map(|((_, count), row)| {
+                    let value = values.get(row).unwrap_or("(none)");
+                    (value.to_string(), *count as u64)
+                })
+                .collect(),
+        })
+    }
+
     /// The number of distinct values of each text column among the events of the
     /// query (missing values not counted).
     pub fn distinct_counts(&self, q: &TimelineQuery) -> Result<Vec<(String, u64)>> {
@@ -538,26 +672,23 @@ impl Timeline {
             "verdict",
             "message",
         ];
-        let view = self.view(&TimelineQuery {
+        let rows = self.view_rows(&TimelineQuery {
             sort: None,
             ..q.clone()
         })?;
-        let out = view
-            .lazy()
-            .select(
-                COLUMNS
-                    .iter()
-                    .map(|c| col(*c).drop_nulls().n_unique().cast(DataType::UInt64))
-                    .collect::<Vec<_>>(),
-            )
-            .collect()?;
         COLUMNS
             .iter()
             .map(|c| {
-                Ok((
-                    c.to_string(),
-                    out.column(c)?.u64()?.get(0).unwrap_or_default(),
-                ))
+                let distinct = if frame::CODED.contains(c) {
+                    let codes = self.codes.column(&frame::code_column(c))?.u32()?;
+                    let counts = rows.code_counts(codes.rechunk().cont_slice()?);
+                    counts.iter().skip(1).filter(|n| **n > 0).count() as u64
+                } else {
+                    let view = rows.gather(&self.frame.select([*c])?)?;
+                    let n = view.column(c)?.drop_nulls().n_unique()?;
+                    n as u64
+                };
+                Ok((c.to_string(), distinct))
             })
             .collect()
     }
@@ -577,10 +708,13 @@ impl Timeline {
     /// width (1 s, 5 s, 10 s, 30 s, 1 min, 5 min, 10 min, 15 min, 30 min, 1 h, 3 h,
     /// 6 h, 12 h, 1 day, 1 week, then whole days).
     pub fn histogram_of(&self, q: &TimelineQuery, max_buckets: usize) -> Result<Histogram> {
-        let view = self.view(&TimelineQuery {
-            sort: None,
-            ..q.clone()
-        })?;
+        let view = self.view_columns(
+            &TimelineQuery {
+                sort: None,
+                ..q.clone()
+            },
+            &["ts"],
+        )?;
         let ts = view.column("ts")?.i64()?;
         let runs = frame::ts_runs(ts);
         let first = runs.iter().find_map(|r| r.first().copied());
@@ -704,16 +838,6 @@ pub fn bucket_width(first: Micros, last: Micros, max_buckets: usize) -> i64 {
         days += 1;
     }
     days * 86_400
-}
-
-/// The event columns of the frame (without the annotation layers).
-fn frame_event_columns() -> Vec<String> {
-    let mut v: Vec<String> = crate::event::FRAME_COLUMNS
-        .iter()
-        .map(|c| c.to_string())
-        .collect();
-    v.push("clock_offset_us".into());
-    v
 }
 
 pub(crate) fn rows_of(df: &DataFrame, zone: Option<Tz>) -> Result<Vec<EventRow>> {
