@@ -26,6 +26,11 @@
 //! a command line). IPs, domains and hashes are drawn from pools. The indicators are 40 %
 //! IPv4, 30 % domains, 20 % SHA-256, 4 % MD5, 3 % CIDR ranges, 2 % file names, 1 % IPv6;
 //! 40 of them are taken from the pools so they hit, the rest are random and do not.
+//!
+//! `TIDELINE_BENCH_MIX=literals` sweeps with a list of what goes to the Aho-Corasick
+//! automaton instead: 30 % URLs, 25 % e-mail addresses, 20 % plain strings, 15 % file
+//! paths, 9 % user agents and 1 % regular expressions (at most 20), a few of each drawn
+//! from what the events contain, so they hit.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -256,6 +261,52 @@ fn build_case(path: &PathBuf, n: u64, p: &Pools, rng: &mut Rng) {
     );
 }
 
+/// The `literals` mix: indicators matched as literal strings (and a few regexes).
+fn literal_indicators(m: u64, p: &Pools, rng: &mut Rng) -> String {
+    let mut out = String::from("# synthetic literal indicator list for the sweep benchmark\n");
+    let mut regexes = 0;
+    for i in 0..m {
+        let word = WORDS[rng.below(16) as usize];
+        let tld = TLDS[rng.below(8) as usize];
+        let line = match i % 100 {
+            // URLs: the referers of the web events hit.
+            0..=29 if i % 300 == 0 => format!("https://{}/", pick(rng, &p.domains)),
+            0..=29 => format!(
+                "https://{word}{}.{tld}/{}/{}.php",
+                rng.hex(6),
+                WORDS[rng.below(16) as usize],
+                rng.below(10_000)
+            ),
+            30..=54 => format!(
+                "{}{}@{word}.{tld}",
+                USERS[rng.below(8) as usize],
+                rng.hex(5)
+            ),
+            // Plain strings: a request path of the web events hits now and then.
+            55..=74 if i % 500 == 55 => {
+                format!("string:/{word}/{}.html", rng.below(10_000))
+            }
+            55..=74 => format!("string:{word}-{}", rng.hex(8)),
+            // Paths: the process images hit.
+            75..=89 if i % 1000 == 75 => PROCS[rng.below(6) as usize].to_string(),
+            75..=89 => format!("C:\\Users\\Public\\{word}\\{}.dll", rng.hex(6)),
+            90..=98 => format!(
+                "user_agent:Mozilla/5.0 (Windows NT 10.0; Win64; x64) {word}/{}.{}",
+                rng.below(100),
+                rng.below(10)
+            ),
+            _ if regexes < 20 => {
+                regexes += 1;
+                format!("regex:{word}[0-9a-f]{{6}}\\.{}", tld.replace('.', "\\."))
+            }
+            _ => format!("string:{word}_{}", rng.hex(10)),
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
 fn indicators(m: u64, p: &Pools, rng: &mut Rng) -> String {
     let mut out = String::from("# synthetic indicator list for the sweep benchmark\n");
     for i in 0..m {
@@ -355,11 +406,21 @@ fn main() {
     if !path.exists() {
         build_case(&path, n, &p, &mut rng);
     }
-    let list = dir.join(format!("iocs-{m}.txt"));
+    let literals = std::env::var("TIDELINE_BENCH_MIX").is_ok_and(|m| m == "literals");
+    let list = dir.join(if literals {
+        format!("iocs-literals-{m}.txt")
+    } else {
+        format!("iocs-{m}.txt")
+    });
     let mut lrng = Rng(0x2545_f491_4f6c_dd1d);
+    let text = if literals {
+        literal_indicators(m, &p, &mut lrng)
+    } else {
+        indicators(m, &p, &mut lrng)
+    };
     std::fs::File::create(&list)
         .unwrap()
-        .write_all(indicators(m, &p, &mut lrng).as_bytes())
+        .write_all(text.as_bytes())
         .unwrap();
     let mut case = Case::open(&path).unwrap();
     if let Some(n) = std::env::var("TIDELINE_BENCH_ANNOTATE")

@@ -686,22 +686,56 @@ pub(crate) fn contains_ci(column: &str, text: &str) -> Expr {
     col(column).map(
         move |c: Column| {
             let ca = c.str()?;
-            let out: BooleanChunked = ca
-                .iter()
-                .map(|v| {
-                    v.is_some_and(|s| {
-                        if s.is_ascii() {
-                            ascii_contains_ci(s.as_bytes(), &needle)
-                        } else {
-                            re.is_match(s)
-                        }
-                    })
-                })
-                .collect();
+            // An ASCII match is a match in any string; only a non-ASCII string without
+            // one needs the Unicode rules (the Kelvin sign matches `k`).
+            let is_match = |s: &str| {
+                ascii_contains_ci(s.as_bytes(), &needle) || (!s.is_ascii() && re.is_match(s))
+            };
+            let out = on_all_cores(ca, |part| {
+                part.iter()
+                    .map(|v| v.is_some_and(is_match))
+                    .collect::<BooleanChunked>()
+            });
             Ok(out.with_name(c.name().clone()).into_column())
         },
         |_, f| Ok(Field::new(f.name().clone(), DataType::Boolean)),
     )
+}
+
+/// `f` over the whole of `ca`, in as many parts as there are cores (a memory-mapped
+/// frame is one chunk per column, which polars scans on one thread), the parts'
+/// answers appended in order.
+fn on_all_cores<F>(ca: &StringChunked, f: F) -> BooleanChunked
+where
+    F: Fn(&StringChunked) -> BooleanChunked + Sync,
+{
+    const MIN_PART: usize = 1 << 16;
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let parts = cores.min(ca.len() / MIN_PART).max(1);
+    if parts == 1 {
+        return f(ca);
+    }
+    let size = ca.len().div_ceil(parts);
+    let answers: Vec<BooleanChunked> = std::thread::scope(|scope| {
+        let f = &f;
+        let handles: Vec<_> = (0..parts)
+            .map(|i| {
+                let part = ca.slice((i * size) as i64, size);
+                scope.spawn(move || f(&part))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("a filter thread panicked"))
+            .collect()
+    });
+    let mut answers = answers.into_iter();
+    let mut out = answers.next().expect("at least two parts");
+    for a in answers {
+        out.append_owned(a)
+            .expect("parts of one column have one type");
+    }
+    out
 }
 
 /// Whether `hay` contains `needle` (lowercase ASCII, not empty), ignoring ASCII case.
@@ -1206,6 +1240,48 @@ mod tests {
             3_600_000_000 - 1
         );
         assert!(time_span("14/03/2026").is_none());
+    }
+
+    #[test]
+    fn a_contains_over_a_long_column_is_split_across_cores_in_order() {
+        // 300,007 rows: several parts of the column, the last one short; matches in ASCII
+        // and non-ASCII values (the Kelvin sign folds to `k`), misses, and nulls.
+        let values: Vec<Option<String>> = (0..300_007)
+            .map(|i| match i % 7 {
+                0 => None,
+                1 => Some(format!("Failed password #{i}")),
+                2 => Some(format!("user {i} \u{212A}ey failed PASSWORD")),
+                3 => Some(format!("naïve FAILED password {i}")),
+                4 => Some(format!("naïve failed pass {i}")),
+                _ => Some(format!("accepted {i}")),
+            })
+            .collect();
+        let df = DataFrame::new_infer_height(vec![Column::new("message".into(), &values)]).unwrap();
+        let mask = |text: &str| -> Vec<bool> {
+            let out = df
+                .clone()
+                .lazy()
+                .select([contains_ci("message", text).alias("m")])
+                .collect()
+                .unwrap();
+            out.column("m")
+                .unwrap()
+                .bool()
+                .unwrap()
+                .iter()
+                .map(|b| b == Some(true))
+                .collect()
+        };
+        let got = mask("failed password");
+        assert_eq!(got.len(), values.len());
+        for (i, hit) in got.iter().enumerate() {
+            assert_eq!(*hit, matches!(i % 7, 1..=3), "row {i}");
+        }
+        // Only the Kelvin rows hold `key` under Unicode case folding.
+        let kelvin = mask("key");
+        for (i, hit) in kelvin.iter().enumerate() {
+            assert_eq!(*hit, i % 7 == 2, "row {i}");
+        }
     }
 
     #[test]
