@@ -237,22 +237,77 @@ impl Rows {
         })
     }
 
-    /// Calls `f` with each row and its value code, in view order.
-    fn for_each_code(&self, codes: &[u32], f: &mut dyn FnMut(usize, u32)) {
+    /// Calls `f` with each row and its value code, in view order, until it returns
+    /// false.
+    fn for_each_code(&self, codes: &[u32], f: &mut dyn FnMut(usize, u32) -> bool) {
         match self {
-            Rows::All(_) => codes.iter().enumerate().for_each(|(r, c)| f(r, *c)),
-            Rows::Some(idx) => idx
-                .downcast_iter()
-                .flat_map(|a| a.values().iter())
-                .for_each(|r| f(*r as usize, codes[*r as usize])),
+            Rows::All(_) => {
+                for (r, c) in codes.iter().enumerate() {
+                    if !f(r, *c) {
+                        return;
+                    }
+                }
+            }
+            Rows::Some(idx) => {
+                for r in idx.downcast_iter().flat_map(|a| a.values().iter()) {
+                    if !f(*r as usize, codes[*r as usize]) {
+                        return;
+                    }
+                }
+            }
         }
     }
 
-    /// How many of the rows have each value code (index: the code).
-    fn code_counts(&self, codes: &[u32]) -> Vec<u32> {
-        let mut counts = vec![0u32; codes.iter().max().map_or(0, |m| *m as usize) + 1];
-        self.for_each_code(codes, &mut |_, c| counts[c as usize] += 1);
-        counts
+    /// How many of the rows have each value code (index: the code). Many rows are
+    /// counted in parts on every core (each part into its own counts, then summed):
+    /// with a value per event, the counts do not fit any cache and each row is a miss.
+    fn code_counts(&self, codes: &[u32]) -> Result<Vec<u32>> {
+        const MIN_PART: usize = 1 << 20;
+        let size = codes.iter().max().map_or(0, |m| *m as usize) + 1;
+        let idx = match self {
+            Rows::All(_) => None,
+            Rows::Some(idx) => Some(idx.rechunk()),
+        };
+        let picked = match &idx {
+            Some(idx) => Some(idx.cont_slice()?),
+            None => None,
+        };
+        let count = |from: usize, to: usize| {
+            let mut counts = vec![0u32; size];
+            match picked {
+                None => codes[from..to]
+                    .iter()
+                    .for_each(|c| counts[*c as usize] += 1),
+                Some(rows) => rows[from..to]
+                    .iter()
+                    .for_each(|r| counts[codes[*r as usize] as usize] += 1),
+            }
+            counts
+        };
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let parts = cores.min(self.len() / MIN_PART).max(1);
+        if parts == 1 {
+            return Ok(count(0, self.len()));
+        }
+        let part_len = self.len().div_ceil(parts);
+        let counted: Vec<Vec<u32>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..parts)
+                .map(|p| {
+                    let (from, to) = (p * part_len, ((p + 1) * part_len).min(self.len()));
+                    scope.spawn(move || count(from, to))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("a counting thread panicked"))
+                .collect()
+        });
+        let mut counted = counted.into_iter();
+        let mut total = counted.next().expect("at least two parts");
+        for part in counted {
+            total.iter_mut().zip(part).for_each(|(t, c)| *t += c);
+        }
+        Ok(total)
     }
 
     /// `limit` rows of `df` from `offset` on.
@@ -600,11 +655,26 @@ impl Timeline {
         let codes = self.codes.column(&frame::code_column(column))?.u32()?;
         let codes = codes.rechunk();
         let codes = codes.cont_slice()?;
-        let for_each_code = |f: &mut dyn FnMut(usize, u32)| rows.for_each_code(codes, f);
-        let counts = rows.code_counts(codes);
-        let distinct = counts.iter().filter(|c| **c > 0).count();
+        let counts = rows.code_counts(codes)?;
+        // The n-th largest count, kept in a small heap while the counts go by (a
+        // column with a value per event has millions of them).
+        let mut distinct = 0;
+        let mut heap = std::collections::BinaryHeap::with_capacity(n.min(1 << 16) + 1);
+        for c in counts.iter().copied().filter(|c| *c > 0) {
+            distinct += 1;
+            if n > 0 && n <= 1 << 16 {
+                if heap.len() < n {
+                    heap.push(std::cmp::Reverse(c));
+                } else if heap.peek().is_some_and(|m| m.0 < c) {
+                    heap.pop();
+                    heap.push(std::cmp::Reverse(c));
+                }
+            }
+        }
         let threshold = if n == 0 || n >= distinct {
             1
+        } else if n <= 1 << 16 {
+            heap.peek().map_or(1, |m| m.0)
         } else {
             let mut all: Vec<u32> = counts.iter().copied().filter(|c| *c > 0).collect();
             *all.select_nth_unstable_by(n - 1, |a, b| b.cmp(a)).1
@@ -623,20 +693,30 @@ impl Timeline {
             top.truncate(n);
         }
         top.sort_unstable_by_key(order);
-        // The first row of each winning code gives its value.
-        let mut slot = counts;
-        slot.fill(0);
-        for (i, (code, _)) in top.iter().enumerate() {
-            slot[*code as usize] = i as u32 + 1;
+        // The first row of each winning code gives its value. The winners are marked
+        // in a bitset (a bit per code stays in cache, a slot per code would not).
+        let mut wanted = vec![0u64; counts.len().div_ceil(64)];
+        drop(counts);
+        for (code, _) in &top {
+            wanted[*code as usize / 64] |= 1 << (code % 64);
         }
+        let mut by_code: Vec<(u32, usize)> = top
+            .iter()
+            .enumerate()
+            .map(|(slot, (code, _))| (*code, slot))
+            .collect();
+        by_code.sort_unstable();
         let mut first_row = vec![usize::MAX; top.len()];
         let mut missing = top.len();
-        for_each_code(&mut |r, c| {
-            let s = slot[c as usize];
-            if s > 0 && first_row[s as usize - 1] == usize::MAX {
-                first_row[s as usize - 1] = r;
+        rows.for_each_code(codes, &mut |r, c| {
+            let (word, bit) = (c as usize / 64, 1u64 << (c % 64));
+            if wanted[word] & bit != 0 {
+                wanted[word] &= !bit;
+                let at = by_code.partition_point(|(code, _)| *code < c);
+                first_row[by_code[at].1] = r;
                 missing -= 1;
             }
+            missing > 0
         });
         debug_assert_eq!(missing, 0);
         let values = self.frame.column(column)?.str()?;
@@ -681,7 +761,7 @@ impl Timeline {
             .map(|c| {
                 let distinct = if frame::CODED.contains(c) {
                     let codes = self.codes.column(&frame::code_column(c))?.u32()?;
-                    let counts = rows.code_counts(codes.rechunk().cont_slice()?);
+                    let counts = rows.code_counts(codes.rechunk().cont_slice()?)?;
                     counts.iter().skip(1).filter(|n| **n > 0).count() as u64
                 } else {
                     let view = rows.gather(&self.frame.select([*c])?)?;
@@ -899,4 +979,35 @@ pub(crate) fn rows_of(df: &DataFrame, zone: Option<Tz>) -> Result<Vec<EventRow>>
         });
     }
     Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_counts_in_parts_add_up_to_a_plain_count() {
+        // 3,000,001 rows: enough for a part per core, with a short last part.
+        let codes: Vec<u32> = (0..3_000_001u64)
+            .map(|i| ((i * 2_654_435_761) % 100_003) as u32)
+            .collect();
+        let plain = |rows: &mut dyn Iterator<Item = usize>| {
+            let mut counts = vec![0u32; 100_003];
+            rows.for_each(|r| counts[codes[r] as usize] += 1);
+            counts
+        };
+        let all = Rows::All(codes.len());
+        assert_eq!(
+            all.code_counts(&codes).unwrap(),
+            plain(&mut (0..codes.len()))
+        );
+        let picked: Vec<IdxSize> = (0..codes.len() as IdxSize).step_by(3).rev().collect();
+        let some = Rows::Some(IdxCa::from_vec("row".into(), picked.clone()));
+        let want = plain(&mut picked.iter().map(|r| *r as usize));
+        assert_eq!(some.code_counts(&codes).unwrap(), want);
+        assert_eq!(
+            want.iter().map(|c| *c as usize).sum::<usize>(),
+            picked.len()
+        );
+    }
 }
