@@ -751,14 +751,28 @@ fn the_frame_cache_is_used_when_it_matches_and_rebuilt_when_not() {
 
     // A clock offset or new evidence makes the cache stale.
     set_clock_offset(&mut case, 1, Some((1_000_000, "test")), "c").unwrap();
-    assert_eq!(
-        Timeline::load_cached(&case).unwrap().source(),
-        FrameSource::Case
-    );
-    assert_eq!(
-        Timeline::load_cached(&case).unwrap().source(),
-        FrameSource::Cache
-    );
+    let shifted = Timeline::load_cached(&case).unwrap();
+    assert_eq!(shifted.source(), FrameSource::Case);
+    let cached = Timeline::load_cached(&case).unwrap();
+    assert_eq!(cached.source(), FrameSource::Cache);
+    // The cache is built column by column, the in-memory frame in one piece: the
+    // shifted times, their marks and offsets, and the value codes agree.
+    let in_memory = Timeline::load(&case).unwrap();
+    let rows = all(&in_memory);
+    assert!(rows
+        .iter()
+        .any(|r| r.clock_offset_us == Some(1_000_000) && r.ts_quality.contains("clock_corrected")));
+    for tl in [&shifted, &cached] {
+        assert_eq!(all(tl), rows);
+        for column in ["ts_quality", "host", "message"] {
+            let q = TimelineQuery::default();
+            assert_eq!(
+                tl.top(&q, column, usize::MAX).unwrap().values,
+                in_memory.top(&q, column, usize::MAX).unwrap().values,
+                "{column}"
+            );
+        }
+    }
     let opts = ImportOptions {
         year: Some(2026),
         ..Default::default()
@@ -776,7 +790,9 @@ fn the_frame_cache_is_used_when_it_matches_and_rebuilt_when_not() {
 
     // A damaged cache file is not trusted: rebuilt from the case, same rows.
     let cache = tideline::timeline::frame::cache_dir(&path);
-    std::fs::write(cache.join("frame.arrow"), b"not arrow at all").unwrap();
+    let message = cache.join("message.arrow");
+    let size = std::fs::metadata(&message).unwrap().len() as usize;
+    std::fs::write(&message, vec![b'x'; size]).unwrap();
     let repaired = Timeline::load_cached(&case).unwrap();
     assert_eq!(repaired.source(), FrameSource::Case);
     assert_eq!(all(&repaired), all(&Timeline::load(&case).unwrap()));
@@ -791,11 +807,17 @@ fn the_frame_cache_is_used_when_it_matches_and_rebuilt_when_not() {
     )
     .unwrap();
     Timeline::load_cached(&other).unwrap();
-    std::fs::copy(
-        tideline::timeline::frame::cache_dir(&small).join("frame.arrow"),
-        cache.join("frame.arrow"),
-    )
-    .unwrap();
+    // Its files copied over, and the stamp told their sizes: the heights give it away.
+    let stamp_path = cache.join("frame.stamp.json");
+    let mut stamp: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&stamp_path).unwrap()).unwrap();
+    for file in stamp["files"].as_array_mut().unwrap() {
+        let name = format!("{}.arrow", file[0].as_str().unwrap());
+        let from = tideline::timeline::frame::cache_dir(&small).join(&name);
+        let size = std::fs::copy(from, cache.join(&name)).unwrap();
+        file[1] = size.into();
+    }
+    std::fs::write(&stamp_path, stamp.to_string()).unwrap();
     assert_eq!(
         Timeline::load_cached(&case).unwrap().source(),
         FrameSource::Case

@@ -142,7 +142,7 @@ fn the_memory_mapped_cache_answers_like_the_case_and_a_resized_one_is_refused() 
     };
     assert_eq!(h(&mapped), h(&fresh));
     // Bytes appended to the cache file: its size no longer matches its stamp.
-    let arrow = tideline::timeline::frame::cache_dir(&path).join("frame.arrow");
+    let arrow = tideline::timeline::frame::cache_dir(&path).join("message.arrow");
     let mut bytes = std::fs::read(&arrow).unwrap();
     bytes.extend_from_slice(&[0; 8]);
     std::fs::write(&arrow, &bytes).unwrap();

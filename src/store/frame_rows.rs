@@ -2,7 +2,7 @@
 //! the frame of a 10-million-event case never holds every row as Rust strings at once.
 
 use super::{Case, EventColumns};
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// The text columns of the frame, in [`crate::event::FRAME_COLUMNS`] order.
 const TEXT: [&str; 13] = [
@@ -26,21 +26,38 @@ impl Case {
     pub fn event_column_batches(
         &self,
         batch: usize,
+        f: impl FnMut(EventColumns) -> Result<()>,
+    ) -> Result<()> {
+        self.event_column_batches_of(&TEXT, batch, f)
+    }
+
+    /// Like [`Case::event_column_batches`], with only the text columns `text` (each one
+    /// of the frame's; none: only ids, times and evidence).
+    pub fn event_column_batches_of(
+        &self,
+        text: &[&'static str],
+        batch: usize,
         mut f: impl FnMut(EventColumns) -> Result<()>,
     ) -> Result<()> {
+        if let Some(c) = text.iter().find(|c| !TEXT.contains(c)) {
+            return Err(Error::Invalid(format!(
+                "'{c}' is not a text column of events"
+            )));
+        }
         let batch = batch.max(1);
         let fresh = || EventColumns {
             id: Vec::with_capacity(batch),
             ts: Vec::with_capacity(batch),
             evidence_id: Vec::with_capacity(batch),
-            text: TEXT
+            text: text
                 .iter()
                 .map(|c| (*c, Vec::with_capacity(batch)))
                 .collect(),
         };
         let sql = format!(
-            "SELECT id, ts, evidence_id, {} FROM events ORDER BY id",
-            TEXT.join(", ")
+            "SELECT id, ts, evidence_id{}{} FROM events ORDER BY id",
+            if text.is_empty() { "" } else { ", " },
+            text.join(", ")
         );
         let mut stmt = self.conn.prepare(&sql)?;
         let mut rows = stmt.query([])?;

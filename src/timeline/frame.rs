@@ -7,26 +7,18 @@
 //! `starred`, `note`, `verdict`, and the sweeps' `iocs` (ids of the indicators that hit
 //! the event). A later layer (detections) is one more column in [`join_layers`].
 //!
-//! The event part (offsets applied and sorted) is the expensive part, so it is cached as
-//! an Arrow IPC file in `<case file>.cache/`, with the value codes top-N counts
-//! ([`EventParts::codes`]), under a stamp of what it was built from: the case id, event
-//! count, highest event id, evidence count and the clock offsets. A cache whose stamp
-//! differs, or whose content does not have the expected columns, row count and id
-//! range, is rebuilt; the case's rows stay the record. Annotations are small and change
-//! often, so they are added on every build, never cached.
-
-use std::fs::File;
-use std::path::{Path, PathBuf};
+//! The event part (offsets applied and sorted) and its value codes are the expensive
+//! part, so they are cached beside the case ([`super::cache`]: built one column at a
+//! time, memory-mapped when opened). Annotations are small and change often, so they are
+//! added on every build, never cached.
 
 use polars::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use crate::error::{Error, Result};
+use super::cache;
+use crate::error::Result;
 use crate::event::FRAME_COLUMNS;
 use crate::store::{Case, ClockOffset};
-
-/// Bumped whenever the cached frame's shape changes.
-const CACHE_FORMAT: u32 = 3;
 
 /// Where a frame came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -38,47 +30,7 @@ pub enum FrameSource {
     Cache,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-struct Stamp {
-    format: u32,
-    case_id: String,
-    events: i64,
-    max_id: i64,
-    evidence: usize,
-    offsets: Vec<(i64, i64)>,
-}
-
-/// What the stamp file holds: the stamp, and the size of the Arrow file written under
-/// it (the file is memory-mapped, so one of another size is never opened).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct StampFile {
-    stamp: Stamp,
-    arrow_bytes: u64,
-}
-
-fn stamp_of(case: &Case, offsets: &[ClockOffset]) -> Result<Stamp> {
-    Ok(Stamp {
-        format: CACHE_FORMAT,
-        case_id: case.meta()?.case_id,
-        events: case.event_count()?,
-        max_id: case.max_event_id()?,
-        evidence: case.evidence()?.len(),
-        offsets: offsets
-            .iter()
-            .map(|o| (o.evidence_id, o.offset_us))
-            .collect(),
-    })
-}
-
-/// The cache folder of a case file: `<case file>.cache` beside it.
-pub fn cache_dir(case_path: &Path) -> PathBuf {
-    let mut name = case_path
-        .file_name()
-        .map(|n| n.to_os_string())
-        .unwrap_or_default();
-    name.push(".cache");
-    case_path.with_file_name(name)
-}
+pub use super::cache::cache_dir;
 
 /// The event part of a timeline: the events (offsets applied, in time order) and their
 /// value codes, row for row.
@@ -134,116 +86,60 @@ pub fn event_parts(case: &Case) -> Result<EventParts> {
     })
 }
 
-/// Like [`event_parts`], but from the cache when it matches the case, and written there
-/// when it did not.
+/// Like [`event_parts`], but from the cache when it matches the case, and built there
+/// (one column at a time) when it did not.
 pub fn event_parts_cached(case: &Case) -> Result<EventParts> {
     let offsets = case.clock_offsets()?;
-    let stamp = stamp_of(case, &offsets)?;
+    let stamp = cache::stamp_of(case, &offsets)?;
     let dir = cache_dir(case.path());
-    if let Some(parts) = read_cache(&dir, &stamp) {
+    if let Some(parts) = cache::read(&dir, &stamp) {
         return Ok(parts);
     }
-    let events = event_frame(case, &offsets)?;
-    let codes = value_codes(&events)?;
-    let mut both = events.hstack(codes.columns())?;
-    drop((events, codes));
-    // A cache that cannot be written (read-only folder) only costs speed. One that was
-    // written is used from here on, memory-mapped like a warm open, so the built frame's
-    // heap (1.5 GB for 2 M events) is given back at once.
-    let written = write_cache(&dir, &stamp, &mut both).is_ok();
-    if let Some(mut mapped) = written.then(|| read_cache(&dir, &stamp)).flatten() {
-        drop(both);
+    // A cache that cannot be written (read-only folder) only costs speed and memory:
+    // the frame is then built in memory.
+    if cache::build(case, &offsets, &dir, &stamp).is_ok() {
+        // glibc keeps what the build freed for reuse; give it back.
         release_freed_memory();
-        mapped.source = FrameSource::Case;
-        return Ok(mapped);
+        if let Some(mut parts) = cache::read(&dir, &stamp) {
+            parts.source = FrameSource::Case;
+            return Ok(parts);
+        }
     }
-    let (events, codes) = split_codes(both)?;
-    Ok(EventParts {
-        events,
-        codes,
-        source: FrameSource::Case,
-    })
+    event_parts(case)
 }
 
 /// The value codes of the [`CODED`] columns of `events`.
 fn value_codes(events: &DataFrame) -> Result<DataFrame> {
+    Ok(events
+        .clone()
+        .lazy()
+        .select(CODED.iter().map(|c| code_expr(c)).collect::<Vec<_>>())
+        .collect()?)
+}
+
+/// The code column of `column`: the dense rank of each value in byte order (1 for the
+/// smallest), 0 for a missing value.
+pub(crate) fn code_expr(column: &str) -> Expr {
     let rank = RankOptions {
         method: RankMethod::Dense,
         descending: false,
     };
-    Ok(events
-        .clone()
-        .lazy()
-        .select(
-            CODED
-                .iter()
-                .map(|c| {
-                    col(*c)
-                        .rank(rank, None)
-                        .fill_null(lit(0))
-                        .cast(DataType::UInt32)
-                        .alias(code_column(c))
-                })
-                .collect::<Vec<_>>(),
-        )
-        .collect()?)
-}
-
-/// Splits a frame of event and code columns into the two.
-fn split_codes(both: DataFrame) -> Result<(DataFrame, DataFrame)> {
-    let names: Vec<String> = event_schema().iter_names().map(|n| n.to_string()).collect();
-    let codes: Vec<String> = CODED.iter().map(|c| code_column(c)).collect();
-    Ok((both.select(names)?, both.select(codes)?))
+    col(column)
+        .rank(rank, None)
+        .fill_null(lit(0))
+        .cast(DataType::UInt32)
+        .alias(code_column(column))
 }
 
 /// Returns freed heap memory to the system. glibc keeps what a program frees for reuse,
 /// so a process that built a 2 M-event frame and dropped it stayed 876 MiB larger
 /// (resident) than one that opened the cache warm (84 MiB).
-fn release_freed_memory() {
+pub(crate) fn release_freed_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only gives free memory back; it has no preconditions.
     unsafe {
         libc::malloc_trim(0);
     }
-}
-
-fn read_cache(dir: &Path, stamp: &Stamp) -> Option<EventParts> {
-    let text = std::fs::read_to_string(dir.join("frame.stamp.json")).ok()?;
-    let found: StampFile = serde_json::from_str(&text).ok()?;
-    if &found.stamp != stamp {
-        return None;
-    }
-    let path = dir.join("frame.arrow");
-    let file = File::open(&path).ok()?;
-    if file.metadata().ok()?.len() != found.arrow_bytes {
-        return None;
-    }
-    // Memory-mapped: opening costs no read, the pages come in as queries touch them.
-    // Safety: the file is ours (written by `write_cache`, never rewritten in place: a
-    // new cache is renamed over it, which leaves a mapped file intact), of the size
-    // recorded when it was written; its schema, height, ids and order are checked below.
-    let df = unsafe { IpcReader::new(file).memory_mapped(Some(path)) }
-        .finish()
-        .ok()?;
-    // Never trusted blindly: the columns, their types, the row count and the id range
-    // must be those of the case, and the rows in time order (views rely on it).
-    let want = cache_schema();
-    if df.schema().as_ref() != &want || df.height() as i64 != stamp.events {
-        return None;
-    }
-    let ids = df.column("id").ok()?.i64().ok()?;
-    let max_ok = ids.max().unwrap_or(0) == stamp.max_id;
-    let min_ok = stamp.events == 0 || ids.min().is_some_and(|m| m >= 1);
-    let sorted = ts_in_order(df.column("ts").ok()?.i64().ok()?);
-    if !(max_ok && min_ok && sorted && ids.null_count() == 0) {
-        return None;
-    }
-    let (events, codes) = split_codes(df).ok()?;
-    Some(EventParts {
-        events,
-        codes,
-        source: FrameSource::Cache,
-    })
 }
 
 /// The non-null times of a time-ordered `ts` column, chunk by chunk (nulls come last,
@@ -280,40 +176,10 @@ pub(crate) fn ts_in_order(ts: &Int64Chunked) -> bool {
     true
 }
 
-fn write_cache(dir: &Path, stamp: &Stamp, df: &mut DataFrame) -> Result<()> {
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let tmp = dir.join("frame.arrow.tmp");
-    let file = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
-    IpcWriter::new(file).finish(df)?;
-    let arrow_bytes = std::fs::metadata(&tmp)
-        .map_err(|e| Error::io(&tmp, e))?
-        .len();
-    // The stamp goes last: a crash in between leaves a stale stamp, never a wrong one.
-    let _ = std::fs::remove_file(dir.join("frame.stamp.json"));
-    std::fs::rename(&tmp, dir.join("frame.arrow")).map_err(|e| Error::io(&tmp, e))?;
-    let stamp_path = dir.join("frame.stamp.json");
-    let stamp = StampFile {
-        stamp: stamp.clone(),
-        arrow_bytes,
-    };
-    std::fs::write(&stamp_path, serde_json::to_string(&stamp)?)
-        .map_err(|e| Error::io(&stamp_path, e))?;
-    Ok(())
-}
-
 /// The schema of the event part of the frame.
-fn event_schema() -> Schema {
+pub(crate) fn event_schema() -> Schema {
     let mut schema = crate::event::polars_schema();
     schema.with_column("clock_offset_us".into(), DataType::Int64);
-    schema
-}
-
-/// The schema of the cache file: the event part, then the code columns.
-fn cache_schema() -> Schema {
-    let mut schema = event_schema();
-    for c in CODED {
-        schema.with_column(code_column(c).into(), DataType::UInt32);
-    }
     schema
 }
 

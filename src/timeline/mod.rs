@@ -8,6 +8,7 @@
 //! Rust types.
 
 pub mod annotate;
+mod cache;
 pub mod export;
 pub mod frame;
 mod lanes;
