@@ -29,8 +29,8 @@
 //!
 //! `TIDELINE_BENCH_MIX=literals` sweeps with a list of what goes to the Aho-Corasick
 //! automaton instead: 30 % URLs, 25 % e-mail addresses, 20 % plain strings, 15 % file
-//! paths, 9 % user agents and 1 % regular expressions (at most 20), a few of each drawn
-//! from what the events contain, so they hit.
+//! paths, 9 % user agents and 1 % regular expressions (at most 20); some URLs and strings
+//! are drawn from what the events contain, so they hit.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -287,8 +287,6 @@ fn literal_indicators(m: u64, p: &Pools, rng: &mut Rng) -> String {
                 format!("string:/{word}/{}.html", rng.below(10_000))
             }
             55..=74 => format!("string:{word}-{}", rng.hex(8)),
-            // Paths: the process images hit.
-            75..=89 if i % 1000 == 75 => PROCS[rng.below(6) as usize].to_string(),
             75..=89 => format!("C:\\Users\\Public\\{word}\\{}.dll", rng.hex(6)),
             90..=98 => format!(
                 "user_agent:Mozilla/5.0 (Windows NT 10.0; Win64; x64) {word}/{}.{}",
@@ -297,7 +295,10 @@ fn literal_indicators(m: u64, p: &Pools, rng: &mut Rng) -> String {
             ),
             _ if regexes < 20 => {
                 regexes += 1;
-                format!("regex:{word}[0-9a-f]{{6}}\\.{}", tld.replace('.', "\\."))
+                format!(
+                    "regex:{word}[0-9a-f]{{6}}\\.{}/wp-(admin|login)",
+                    tld.replace('.', "\\.")
+                )
             }
             _ => format!("string:{word}_{}", rng.hex(10)),
         };

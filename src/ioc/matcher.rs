@@ -104,6 +104,11 @@ pub struct Matcher {
     v4_blocks: BitFilter,
     /// The hashes of the keys' last labels (`com`, `exe`).
     last_labels: BitFilter,
+    /// The regular expressions: one alternation of them all, which can stop at the first
+    /// match and use their literal parts to skip ahead, and the set that names which
+    /// matched (an overlapping search of every pattern over the whole field: run only
+    /// where the alternation found something).
+    any_regex: Option<regex::bytes::Regex>,
     regex: Option<RegexSet>,
     regex_ids: Vec<u32>,
 }
@@ -226,14 +231,25 @@ impl Matcher {
                     .map_err(|e| Error::Invalid(format!("indicator set: {e}")))?,
             )
         };
-        let regex = if regexes.is_empty() {
-            None
+        let (any_regex, regex) = if regexes.is_empty() {
+            (None, None)
         } else {
-            Some(
-                RegexSetBuilder::new(&regexes)
+            let invalid = |e: regex::Error| Error::Invalid(format!("regular expressions: {e}"));
+            // Each pattern in its own group: its flags and alternations stay inside it.
+            // (A verbose-mode comment would swallow the rest of the alternation, which then
+            // does not build: the set alone runs, as it did before.)
+            let any: Vec<String> = regexes.iter().map(|r| format!("(?:{r})")).collect();
+            (
+                regex::bytes::RegexBuilder::new(&any.join("|"))
                     .size_limit(64 << 20)
                     .build()
-                    .map_err(|e| Error::Invalid(format!("regular expressions: {e}")))?,
+                    .ok(),
+                Some(
+                    RegexSetBuilder::new(&regexes)
+                        .size_limit(64 << 20)
+                        .build()
+                        .map_err(invalid)?,
+                ),
             )
         };
         let mut token_hashes = BitFilter::new(18);
@@ -276,6 +292,7 @@ impl Matcher {
             token_hashes,
             v4_blocks,
             last_labels,
+            any_regex,
             regex,
             regex_ids,
         })
@@ -353,8 +370,10 @@ impl Matcher {
             });
         }
         if let Some(set) = &self.regex {
-            for i in set.matches(text).iter() {
-                found.push(self.regex_ids[i]);
+            if self.any_regex.as_ref().is_none_or(|any| any.is_match(text)) {
+                for i in set.matches(text).iter() {
+                    found.push(self.regex_ids[i]);
+                }
             }
         }
     }
@@ -1017,5 +1036,26 @@ mod tests {
     fn regexes_and_overlapping_literals() {
         let r = ["regex:/tmp/\\.[a-z]+\\.sh", "evil.com", "a.evil.com"];
         assert_eq!(hits(&r, "wrote /tmp/.x.sh from a.evil.com"), r);
+    }
+
+    #[test]
+    fn each_regex_keeps_its_own_flags_and_alternatives() {
+        // Flags, anchors and alternations of one pattern do not leak into the next.
+        let r = [
+            "regex:(?i)mimikatz",
+            "regex:^cmd\\.exe$",
+            "regex:a|b{3}",
+            "regex:Powershell -[eE]nc",
+        ];
+        assert_eq!(hits(&r, "MIMIKATZ"), [r[0]]);
+        assert_eq!(hits(&r, "cmd.exe"), [r[1]]);
+        assert!(hits(&r, "run cmd.exe now").is_empty());
+        assert_eq!(hits(&r, "bbb"), [r[2]]);
+        assert!(hits(&r, "POWERSHELL -enc").is_empty());
+        assert_eq!(hits(&r, "Powershell -Enc x a"), [r[2], r[3]]);
+        // A verbose-mode comment cannot be put in one alternation: the set alone runs.
+        let v = ["regex:(?x) evil \\d+  # a comment", "regex:cmd"];
+        assert_eq!(hits(&v, "evil42 and cmd"), v);
+        assert!(hits(&v, "evil and shell").is_empty());
     }
 }
