@@ -873,3 +873,34 @@ fn bulk_annotations_count_what_changed_and_refuse_unknown_ids() {
     let marks: Vec<(i64, bool)> = cols.marks.iter().map(|m| (m.0, m.1)).collect();
     assert_eq!(marks, vec![(5, true), (7, true)]);
 }
+
+/// The frame cache is read from the case in several passes, all in one snapshot: an
+/// import that lands in between is not seen by any of them.
+#[test]
+fn a_snapshot_does_not_see_an_import_that_lands_inside_it() {
+    let dir = Dir::new();
+    let (path, case) = engine_case(&dir);
+    let mut other = Case::open(&path).unwrap();
+    let before = case.event_count().unwrap();
+    let (first, second) = case
+        .in_one_snapshot(|c| {
+            let first = c.event_count()?;
+            let opts = ImportOptions {
+                year: Some(2026),
+                ..Default::default()
+            };
+            import_paths(
+                &mut other,
+                &[sample("incident-2026-03/bastion-01/messages-rfc5424.log")],
+                &opts,
+                &mut |_| ControlFlow::Continue(()),
+            )
+            .unwrap();
+            Ok((first, c.event_count()?))
+        })
+        .unwrap();
+    assert_eq!((first, second), (before, before));
+    let after = case.event_count().unwrap();
+    assert!(after > before, "{after} > {before}");
+    assert_eq!(Timeline::load_cached(&case).unwrap().len() as i64, after);
+}

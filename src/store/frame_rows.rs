@@ -22,6 +22,19 @@ const TEXT: [&str; 13] = [
 ];
 
 impl Case {
+    /// Runs `work` in one read transaction: every read it makes sees the case as it was
+    /// at the first one, so a frame read in several passes stays one snapshot while
+    /// another process imports into the case.
+    pub fn in_one_snapshot<T>(&self, work: impl FnOnce(&Case) -> Result<T>) -> Result<T> {
+        self.conn.execute_batch("BEGIN DEFERRED")?;
+        let out = work(self);
+        // Nothing was written: ending the transaction either way only lets go of it.
+        let end = self.conn.execute_batch("COMMIT");
+        let out = out?;
+        end?;
+        Ok(out)
+    }
+
     /// Calls `f` with the frame columns of up to `batch` events at a time, in id order.
     pub fn event_column_batches(
         &self,

@@ -95,9 +95,16 @@ pub fn event_parts_cached(case: &Case) -> Result<EventParts> {
     if let Some(parts) = cache::read(&dir, &stamp) {
         return Ok(parts);
     }
-    // A cache that cannot be written (read-only folder) only costs speed and memory:
-    // the frame is then built in memory.
-    if cache::build(case, &offsets, &dir, &stamp).is_ok() {
+    // Built in several passes over the case, all in one snapshot of it. A cache that
+    // cannot be written (read-only folder) only costs speed and memory: the frame is
+    // then built in memory.
+    let built = case.in_one_snapshot(|case| {
+        let offsets = case.clock_offsets()?;
+        let stamp = cache::stamp_of(case, &offsets)?;
+        cache::build(case, &offsets, &dir, &stamp)?;
+        Ok(stamp)
+    });
+    if let Ok(stamp) = built {
         // glibc keeps what the build freed for reuse; give it back.
         release_freed_memory();
         if let Some(mut parts) = cache::read(&dir, &stamp) {
