@@ -320,9 +320,12 @@ fn with_code(values: Series) -> Result<DataFrame> {
 /// returns the name and size for the stamp.
 fn write(dir: &Path, name: &str, mut df: DataFrame) -> Result<(String, u64)> {
     let tmp = dir.join(format!("{name}.arrow.tmp"));
-    let file = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
-    IpcWriter::new(file).finish(&mut df)?;
+    let mut file = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+    IpcWriter::new(&mut file).finish(&mut df)?;
     drop(df);
+    // On disk before the stamp names it: after a crash, a file of the right size must
+    // not hold pages that were never written.
+    file.sync_all().map_err(|e| Error::io(&tmp, e))?;
     let bytes = std::fs::metadata(&tmp)
         .map_err(|e| Error::io(&tmp, e))?
         .len();
