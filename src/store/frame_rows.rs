@@ -5,7 +5,7 @@ use super::{Case, EventColumns};
 use crate::error::{Error, Result};
 
 /// The text columns of the frame, in [`crate::event::FRAME_COLUMNS`] order.
-const TEXT: [&str; 13] = [
+pub const FRAME_TEXT_COLUMNS: [&str; 13] = [
     "ts_source",
     "ts_quality",
     "source",
@@ -41,7 +41,7 @@ impl Case {
         batch: usize,
         f: impl FnMut(EventColumns) -> Result<()>,
     ) -> Result<()> {
-        self.event_column_batches_of(&TEXT, batch, f)
+        self.event_column_batches_of(&FRAME_TEXT_COLUMNS, batch, f)
     }
 
     /// Like [`Case::event_column_batches`], with only the text columns `text` (each one
@@ -52,7 +52,7 @@ impl Case {
         batch: usize,
         mut f: impl FnMut(EventColumns) -> Result<()>,
     ) -> Result<()> {
-        if let Some(c) = text.iter().find(|c| !TEXT.contains(c)) {
+        if let Some(c) = text.iter().find(|c| !FRAME_TEXT_COLUMNS.contains(c)) {
             return Err(Error::Invalid(format!(
                 "'{c}' is not a text column of events"
             )));

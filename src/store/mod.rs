@@ -8,6 +8,7 @@
 mod annotations;
 mod bulk;
 mod frame_rows;
+pub use frame_rows::FRAME_TEXT_COLUMNS;
 mod incident;
 mod ioc;
 mod raw;

@@ -22,30 +22,13 @@ use super::frame::{
     code_column, event_schema, release_freed_memory, ts_in_order, EventParts, FrameSource, CODED,
 };
 use crate::error::{Error, Result};
-use crate::store::{Case, ClockOffset};
+use crate::store::{Case, ClockOffset, FRAME_TEXT_COLUMNS as TEXT};
 
 /// Bumped whenever the cache's files or their shape change.
 const CACHE_FORMAT: u32 = 4;
 
 /// The number columns, in one file.
 const NUMBERS: [&str; 4] = ["id", "ts", "evidence_id", "clock_offset_us"];
-
-/// The text columns, one file each, in frame order.
-const TEXT: [&str; 13] = [
-    "ts_source",
-    "ts_quality",
-    "source",
-    "locator",
-    "host",
-    "user",
-    "src_ip",
-    "dst_ip",
-    "process",
-    "event_code",
-    "action",
-    "severity",
-    "message",
-];
 
 /// Text columns read from the case in one pass each: a pass reads every row, and a
 /// group's columns are held (in id order) until each is sorted and written.
@@ -331,4 +314,22 @@ fn write(dir: &Path, name: &str, mut df: DataFrame) -> Result<(String, u64)> {
         .len();
     std::fs::rename(&tmp, dir.join(format!("{name}.arrow"))).map_err(|e| Error::io(&tmp, e))?;
     Ok((name.to_string(), bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_groups_read_every_text_column_once() {
+        let mut grouped: Vec<&str> = GROUPS.iter().flat_map(|g| g.iter().copied()).collect();
+        grouped.sort_unstable();
+        let mut text = TEXT.to_vec();
+        text.sort_unstable();
+        assert_eq!(grouped, text);
+        // Every coded column has a file that holds its codes.
+        for c in CODED {
+            assert!(file_schema(c).contains(&code_column(c)), "{c}");
+        }
+    }
 }
