@@ -47,6 +47,18 @@ pub(crate) fn engine_case(dir: &Dir) -> (PathBuf, Case) {
     (path, case)
 }
 
+/// Imports one file of `sample-data/` (syslog years taken as 2026).
+fn import_sample(case: &mut Case, rel: &str) {
+    let opts = ImportOptions {
+        year: Some(2026),
+        ..Default::default()
+    };
+    import_paths(case, &[sample(rel)], &opts, &mut |_| {
+        ControlFlow::Continue(())
+    })
+    .unwrap();
+}
+
 pub(crate) fn ids(tl: &Timeline, q: &str) -> Vec<i64> {
     tl.query(&TimelineQuery {
         query: q.into(),
@@ -773,17 +785,10 @@ fn the_frame_cache_is_used_when_it_matches_and_rebuilt_when_not() {
             );
         }
     }
-    let opts = ImportOptions {
-        year: Some(2026),
-        ..Default::default()
-    };
-    import_paths(
+    import_sample(
         &mut case,
-        &[sample("incident-2026-03/bastion-01/messages-rfc5424.log")],
-        &opts,
-        &mut |_| ControlFlow::Continue(()),
-    )
-    .unwrap();
+        "incident-2026-03/bastion-01/messages-rfc5424.log",
+    );
     let grown = Timeline::load_cached(&case).unwrap();
     assert_eq!(grown.source(), FrameSource::Case);
     assert_eq!(grown.len() as i64, case.event_count().unwrap());
@@ -799,13 +804,7 @@ fn the_frame_cache_is_used_when_it_matches_and_rebuilt_when_not() {
     // A cache from a smaller frame under a matching stamp is refused too.
     let small = dir.path("small.tideline");
     let mut other = Case::create(&small, "small", "t").unwrap();
-    import_paths(
-        &mut other,
-        &[sample("incident-2026-03/db-01/auth.log")],
-        &opts,
-        &mut |_| ControlFlow::Continue(()),
-    )
-    .unwrap();
+    import_sample(&mut other, "incident-2026-03/db-01/auth.log");
     Timeline::load_cached(&other).unwrap();
     // Its files copied over, and the stamp told their sizes: the heights give it away.
     let stamp_path = cache.join("frame.stamp.json");
@@ -885,17 +884,10 @@ fn a_snapshot_does_not_see_an_import_that_lands_inside_it() {
     let (first, second) = case
         .in_one_snapshot(|c| {
             let first = c.event_count()?;
-            let opts = ImportOptions {
-                year: Some(2026),
-                ..Default::default()
-            };
-            import_paths(
+            import_sample(
                 &mut other,
-                &[sample("incident-2026-03/bastion-01/messages-rfc5424.log")],
-                &opts,
-                &mut |_| ControlFlow::Continue(()),
-            )
-            .unwrap();
+                "incident-2026-03/bastion-01/messages-rfc5424.log",
+            );
             Ok((first, c.event_count()?))
         })
         .unwrap();

@@ -192,7 +192,7 @@ fn top_n_by_value_codes_counts_what_a_plain_count_does() {
         "ts:2026-03-14T02",
         "nothing-matches-this",
     ];
-    for column in tideline::timeline::frame::CODED {
+    for column in tideline::timeline::frame::coded_columns() {
         for q in queries {
             let want = counted_by_hand(&fresh, q, column);
             for tl in [&fresh, &mapped] {
@@ -218,7 +218,7 @@ fn top_n_by_value_codes_counts_what_a_plain_count_does() {
     // Distinct counts come from the same codes (missing values not counted).
     let distinct = fresh.distinct_counts(&TimelineQuery::of("failed")).unwrap();
     for (column, n) in distinct {
-        if tideline::timeline::frame::CODED.contains(&column.as_str()) {
+        if tideline::timeline::frame::is_coded(&column) {
             let by_hand = counted_by_hand(&fresh, "failed", &column);
             let present = by_hand.iter().filter(|(v, _)| v != "(none)").count();
             assert_eq!(n as usize, present, "{column}");

@@ -19,7 +19,8 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::frame::{
-    code_column, event_schema, release_freed_memory, ts_in_order, EventParts, FrameSource, CODED,
+    code_column, coded_columns, event_schema, is_coded, release_freed_memory, ts_in_order,
+    EventParts, FrameSource,
 };
 use crate::error::{Error, Result};
 use crate::store::{Case, ClockOffset, FRAME_TEXT_COLUMNS as TEXT};
@@ -103,7 +104,7 @@ fn file_schema(name: &str) -> Schema {
         }
     } else {
         schema.with_column(name.into(), DataType::String);
-        if CODED.contains(&name) {
+        if is_coded(name) {
             schema.with_column(code_column(name).into(), DataType::UInt32);
         }
     }
@@ -143,18 +144,7 @@ pub(crate) fn read(dir: &Path, stamp: &Stamp) -> Option<EventParts> {
             columns.insert(c.name().to_string(), c);
         }
     }
-    let take = |name: &str| columns.get(name).cloned();
-    let events: Vec<Column> = event_schema()
-        .iter_names()
-        .map(|n| take(n))
-        .collect::<Option<_>>()?;
-    let codes: Vec<Column> = CODED
-        .iter()
-        .map(|c| take(&code_column(c)))
-        .collect::<Option<_>>()?;
-    let height = stamp.events as usize;
-    let events = DataFrame::new(height, events).ok()?;
-    let codes = DataFrame::new(height, codes).ok()?;
+    let EventParts { events, codes, .. } = assemble(columns, stamp.events as usize).ok()?;
     // Never trusted blindly: the id range must be the case's, and the rows in time
     // order (views rely on it).
     let ids = events.column("id").ok()?.i64().ok()?;
@@ -168,10 +158,45 @@ pub(crate) fn read(dir: &Path, stamp: &Stamp) -> Option<EventParts> {
     })
 }
 
-/// Builds the cache of `case` in `dir`, one column at a time: the ids, times and
-/// evidence of every event first (to find the time order), then each group of text
-/// columns in one pass over the case, each column put in time order, coded and written
-/// before the next.
+/// The event part put together from its files' columns (numbers, text and codes).
+fn assemble(mut columns: HashMap<String, Column>, height: usize) -> Result<EventParts> {
+    let mut take = |name: &str| {
+        columns
+            .remove(name)
+            .ok_or_else(|| Error::Invalid(format!("the frame has no column '{name}'")))
+    };
+    let events: Vec<Column> = event_schema()
+        .iter_names()
+        .map(|n| take(n))
+        .collect::<Result<_>>()?;
+    let codes: Vec<Column> = coded_columns()
+        .map(|c| take(&code_column(c)))
+        .collect::<Result<_>>()?;
+    Ok(EventParts {
+        events: DataFrame::new(height, events)?,
+        codes: DataFrame::new(height, codes)?,
+        source: FrameSource::Case,
+    })
+}
+
+/// The event part built in memory, the way the cache is built (for a case whose cache
+/// cannot be written, and for [`super::Timeline::load`]).
+pub(crate) fn in_memory(case: &Case, offsets: &[ClockOffset]) -> Result<EventParts> {
+    let mut columns: HashMap<String, Column> = HashMap::new();
+    let mut height = 0;
+    build_columns(case, offsets, |_, df| {
+        height = df.height();
+        columns.extend(
+            df.into_columns()
+                .into_iter()
+                .map(|c| (c.name().to_string(), c)),
+        );
+        Ok(())
+    })?;
+    assemble(columns, height)
+}
+
+/// Builds the cache of `case` in `dir` (see [`build_columns`]), then writes its stamp.
 pub(crate) fn build(case: &Case, offsets: &[ClockOffset], dir: &Path, stamp: &Stamp) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     // The stamp goes first and comes back last: a crash in between leaves no stamp,
@@ -179,6 +204,35 @@ pub(crate) fn build(case: &Case, offsets: &[ClockOffset], dir: &Path, stamp: &St
     for old in [STAMP, "frame.arrow"] {
         let _ = std::fs::remove_file(dir.join(old));
     }
+    let mut files = Vec::new();
+    build_columns(case, offsets, |name, df| {
+        files.push(write(dir, name, df)?);
+        // glibc keeps freed memory for reuse; at 10 M events, giving back the column
+        // just written keeps the build's peak at 2.4 GB instead of 3.2 GB (the writer
+        // encodes a column in memory).
+        release_freed_memory();
+        Ok(())
+    })?;
+    let names = file_names();
+    files.sort_by_key(|(name, _)| names.iter().position(|n| n == name));
+    let stamp = StampFile {
+        stamp: stamp.clone(),
+        files,
+    };
+    let path = dir.join(STAMP);
+    std::fs::write(&path, serde_json::to_string(&stamp)?).map_err(|e| Error::io(&path, e))?;
+    Ok(())
+}
+
+/// Builds the event part one column at a time and hands each file's frame to `sink`
+/// under the file's name: first the ids, times and evidence of every event (which give
+/// the time order), then each group of text columns read in one pass over the case,
+/// each column put in time order and coded before the next.
+fn build_columns(
+    case: &Case,
+    offsets: &[ClockOffset],
+    mut sink: impl FnMut(&str, DataFrame) -> Result<()>,
+) -> Result<()> {
     let mut ids: Vec<i64> = Vec::new();
     let mut ts: Vec<Option<i64>> = Vec::new();
     let mut evidence: Vec<i64> = Vec::new();
@@ -210,9 +264,8 @@ pub(crate) fn build(case: &Case, offsets: &[ClockOffset], dir: &Path, stamp: &St
         (t.is_none(), t)
     });
     let order = IdxCa::from_vec("order".into(), order);
-    let height = ids.len();
     let numbers = DataFrame::new(
-        height,
+        ids.len(),
         vec![
             Column::new("id".into(), ids),
             Column::new("ts".into(), ts),
@@ -220,36 +273,21 @@ pub(crate) fn build(case: &Case, offsets: &[ClockOffset], dir: &Path, stamp: &St
             Column::new("clock_offset_us".into(), offset),
         ],
     )?;
-    let mut files = vec![write(dir, "numbers", numbers.take(&order)?)?];
+    sink("numbers", numbers.take(&order)?)?;
     drop(numbers);
-    let mut written: HashMap<&str, (String, u64)> = HashMap::new();
     for group in GROUPS {
         let mut held = read_text(case, group)?;
         for (name, column) in group.iter().zip(held.iter_mut()) {
-            let mut values = column.take().expect("each column is written once");
+            let mut values = column.take().expect("each column is built once");
             if *name == "ts_quality" && corrected.contains(&true) {
                 values = mark_corrected(&values, &corrected)?;
             }
             let sorted = values.take(&order)?;
             drop(values);
-            // glibc keeps freed memory for reuse; at 10 M events, giving back the
-            // column just sorted and the one just written keeps the build's peak at
-            // 2.4 GB instead of 3.2 GB (the writer encodes a column in memory).
             release_freed_memory();
-            written.insert(name, write(dir, name, with_code(sorted)?)?);
-            release_freed_memory();
+            sink(name, with_code(sorted)?)?;
         }
     }
-    files.extend(
-        TEXT.iter()
-            .map(|c| written.remove(c).expect("every text column")),
-    );
-    let stamp = StampFile {
-        stamp: stamp.clone(),
-        files,
-    };
-    let path = dir.join(STAMP);
-    std::fs::write(&path, serde_json::to_string(&stamp)?).map_err(|e| Error::io(&path, e))?;
     Ok(())
 }
 
@@ -290,7 +328,7 @@ fn mark_corrected(quality: &Series, corrected: &[bool]) -> Result<Series> {
 fn with_code(values: Series) -> Result<DataFrame> {
     let name = values.name().to_string();
     let df = DataFrame::new(values.len(), vec![values.into_column()])?;
-    if !CODED.contains(&name.as_str()) {
+    if !is_coded(&name) {
         return Ok(df);
     }
     Ok(df
@@ -328,7 +366,7 @@ mod tests {
         text.sort_unstable();
         assert_eq!(grouped, text);
         // Every coded column has a file that holds its codes.
-        for c in CODED {
+        for c in coded_columns() {
             assert!(file_schema(c).contains(&code_column(c)), "{c}");
         }
     }

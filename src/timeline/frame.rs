@@ -17,8 +17,7 @@ use serde::Serialize;
 
 use super::cache;
 use crate::error::Result;
-use crate::event::FRAME_COLUMNS;
-use crate::store::{Case, ClockOffset};
+use crate::store::{Case, FRAME_TEXT_COLUMNS};
 
 /// Where a frame came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -36,7 +35,7 @@ pub use super::cache::cache_dir;
 /// value codes, row for row.
 pub struct EventParts {
     pub events: DataFrame,
-    /// One `UInt32` column per column of [`CODED`], named by [`code_column`]: the dense
+    /// One `UInt32` column per [`coded_columns`] column, named by [`code_column`]: the dense
     /// rank of the row's value among the column's distinct values in byte order
     /// (1 for the smallest), 0 for a missing value. Counting codes is how top-N
     /// avoids hashing millions of strings.
@@ -44,22 +43,16 @@ pub struct EventParts {
     pub source: FrameSource,
 }
 
-/// The text columns whose values are coded (every text column but `locator`, which is
-/// different on every row).
-pub const CODED: [&str; 12] = [
-    "ts_source",
-    "ts_quality",
-    "source",
-    "host",
-    "user",
-    "src_ip",
-    "dst_ip",
-    "process",
-    "event_code",
-    "action",
-    "severity",
-    "message",
-];
+/// Whether the values of `column` are coded: every text column but `locator`, which is
+/// different on every row.
+pub fn is_coded(column: &str) -> bool {
+    column != "locator" && FRAME_TEXT_COLUMNS.contains(&column)
+}
+
+/// The coded columns, in frame order.
+pub fn coded_columns() -> impl Iterator<Item = &'static str> {
+    FRAME_TEXT_COLUMNS.into_iter().filter(|c| is_coded(c))
+}
 
 /// The name of the code column of `column` (in the cache file and in
 /// [`EventParts::codes`]).
@@ -69,42 +62,34 @@ pub fn code_column(column: &str) -> String {
 
 /// The whole frame of a case: events with offsets, in time order, with annotations.
 pub fn build_frame(case: &Case) -> Result<DataFrame> {
-    let offsets = case.clock_offsets()?;
-    let events = event_frame(case, &offsets)?;
-    join_layers(case, events)
+    join_layers(case, event_parts(case)?.events)
 }
 
-/// The event part of the timeline, read from the case's rows.
+/// The event part of the timeline, built in memory from one snapshot of the case.
 pub fn event_parts(case: &Case) -> Result<EventParts> {
-    let offsets = case.clock_offsets()?;
-    let events = event_frame(case, &offsets)?;
-    let codes = value_codes(&events)?;
-    Ok(EventParts {
-        events,
-        codes,
-        source: FrameSource::Case,
-    })
+    case.in_one_snapshot(|case| cache::in_memory(case, &case.clock_offsets()?))
 }
 
 /// Like [`event_parts`], but from the cache when it matches the case, and built there
 /// (one column at a time) when it did not.
 pub fn event_parts_cached(case: &Case) -> Result<EventParts> {
-    let offsets = case.clock_offsets()?;
-    let stamp = cache::stamp_of(case, &offsets)?;
     let dir = cache_dir(case.path());
-    if let Some(parts) = cache::read(&dir, &stamp) {
-        return Ok(parts);
-    }
-    // Built in several passes over the case, all in one snapshot of it. A cache that
-    // cannot be written (read-only folder) only costs speed and memory: the frame is
-    // then built in memory.
-    let built = case.in_one_snapshot(|case| {
+    // The stamp and, when the cache must be built, every pass of the build see one
+    // snapshot of the case. A cache that cannot be written (read-only folder) only costs
+    // speed and memory: the frame is then built in memory.
+    let (stamp, cached, built) = case.in_one_snapshot(|case| {
         let offsets = case.clock_offsets()?;
         let stamp = cache::stamp_of(case, &offsets)?;
-        cache::build(case, &offsets, &dir, &stamp)?;
-        Ok(stamp)
-    });
-    if let Ok(stamp) = built {
+        if let Some(parts) = cache::read(&dir, &stamp) {
+            return Ok((stamp, Some(parts), false));
+        }
+        let built = cache::build(case, &offsets, &dir, &stamp).is_ok();
+        Ok((stamp, None, built))
+    })?;
+    if let Some(parts) = cached {
+        return Ok(parts);
+    }
+    if built {
         // glibc keeps what the build freed for reuse; give it back.
         release_freed_memory();
         if let Some(mut parts) = cache::read(&dir, &stamp) {
@@ -113,15 +98,6 @@ pub fn event_parts_cached(case: &Case) -> Result<EventParts> {
         }
     }
     event_parts(case)
-}
-
-/// The value codes of the [`CODED`] columns of `events`.
-fn value_codes(events: &DataFrame) -> Result<DataFrame> {
-    Ok(events
-        .clone()
-        .lazy()
-        .select(CODED.iter().map(|c| code_expr(c)).collect::<Vec<_>>())
-        .collect()?)
 }
 
 /// The code column of `column`: the dense rank of each value in byte order (1 for the
@@ -188,90 +164,6 @@ pub(crate) fn event_schema() -> Schema {
     let mut schema = crate::event::polars_schema();
     schema.with_column("clock_offset_us".into(), DataType::Int64);
     schema
-}
-
-/// Event columns from the case, clock offsets applied, in time order.
-fn event_frame(case: &Case, offsets: &[ClockOffset]) -> Result<DataFrame> {
-    let mut frame: Option<DataFrame> = None;
-    case.event_column_batches(1 << 20, |cols| {
-        let mut columns: Vec<Column> = Vec::with_capacity(FRAME_COLUMNS.len());
-        columns.push(Column::new("id".into(), cols.id));
-        columns.push(Column::new("ts".into(), cols.ts));
-        columns.push(Column::new("evidence_id".into(), cols.evidence_id));
-        for (name, values) in cols.text {
-            columns.push(Column::new(name.into(), values));
-        }
-        let part = DataFrame::new_infer_height(columns)?.select(FRAME_COLUMNS)?;
-        match frame.as_mut() {
-            Some(f) => {
-                f.vstack_mut(&part)?;
-            }
-            None => frame = Some(part),
-        }
-        Ok(())
-    })?;
-    let frame = frame.expect("at least one batch");
-    let mut lf = frame.lazy();
-    if offsets.is_empty() {
-        lf = lf.with_column(lit(NULL).cast(DataType::Int64).alias("clock_offset_us"));
-    } else {
-        let ev: Vec<i64> = offsets.iter().map(|o| o.evidence_id).collect();
-        let us: Vec<i64> = offsets.iter().map(|o| o.offset_us).collect();
-        let table = DataFrame::new_infer_height(vec![
-            Column::new("evidence_id".into(), ev),
-            Column::new("clock_offset_us".into(), us),
-        ])?;
-        let mut args = JoinArgs::new(JoinType::Left);
-        args.maintain_order = MaintainOrderJoin::Left;
-        let corrected = col("clock_offset_us")
-            .is_not_null()
-            .and(col("ts").is_not_null());
-        lf = lf
-            .join(
-                table.lazy(),
-                [col("evidence_id")],
-                [col("evidence_id")],
-                args,
-            )
-            .with_columns([
-                (col("ts") + col("clock_offset_us").fill_null(lit(0i64))).alias("ts"),
-                when(corrected.clone().and(col("ts_quality").eq(lit("exact"))))
-                    .then(lit("clock_corrected"))
-                    .when(corrected)
-                    .then(col("ts_quality") + lit(",clock_corrected"))
-                    .otherwise(col("ts_quality"))
-                    .alias("ts_quality"),
-            ]);
-    }
-    let df = lf.collect()?;
-    let names: Vec<String> = event_schema().iter_names().map(|n| n.to_string()).collect();
-    in_time_order(df.select(names)?)
-}
-
-/// The rows of `df` in time order (events without a time last, ties by id). Only the
-/// order is sorted (`ts`, `id`); the columns are then gathered one at a time, so the
-/// peak is the frame plus one column, not two frames.
-fn in_time_order(df: DataFrame) -> Result<DataFrame> {
-    let order = df
-        .select(["ts", "id"])?
-        .lazy()
-        .with_row_index("row", None)
-        .sort(
-            ["ts", "id"],
-            SortMultipleOptions::default()
-                .with_nulls_last(true)
-                .with_maintain_order(true),
-        )
-        .select([col("row")])
-        .collect()?;
-    let idx = order.column("row")?.idx()?.clone();
-    drop(order);
-    let height = df.height();
-    let mut sorted = Vec::with_capacity(df.width());
-    for column in df.into_columns() {
-        sorted.push(column.take(&idx)?);
-    }
-    Ok(DataFrame::new(height, sorted)?)
 }
 
 /// Adds the investigator's layers to the event frame as columns, row for row (the event

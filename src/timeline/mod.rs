@@ -588,7 +588,7 @@ impl Timeline {
             sort: None,
             ..q.clone()
         })?;
-        if frame::CODED.contains(&column) {
+        if frame::is_coded(column) {
             return self.top_by_code(&rows, column, n);
         }
         let total = rows.len();
@@ -760,7 +760,7 @@ impl Timeline {
         COLUMNS
             .iter()
             .map(|c| {
-                let distinct = if frame::CODED.contains(c) {
+                let distinct = if frame::is_coded(c) {
                     let codes = self.codes.column(&frame::code_column(c))?.u32()?;
                     let counts = rows.code_counts(codes.rechunk().cont_slice()?)?;
                     counts.iter().skip(1).filter(|n| **n > 0).count() as u64
