@@ -270,3 +270,84 @@ fn loghub_linux_messages_accounts_for_every_line() {
     assert_eq!(s.events + s.issues, 2000);
     assert_eq!(s.first_ts.as_deref(), Some("2005-06-14T15:16:01.000000Z"));
 }
+
+#[test]
+fn evidence_read_once_is_stored_byte_for_byte_with_its_digests_and_custody_in_order() {
+    use std::io::Write;
+    let dir = Dir::new();
+    // Three and a bit chunks of syslog (gzip is parsed decompressed, stored as acquired).
+    let mut text = Vec::new();
+    let mut n = 0u64;
+    while text.len() < 3 * tideline::evidence::CHUNK_SIZE + 12_345 {
+        n += 1;
+        writeln!(
+            text,
+            "Mar 14 02:{:02}:{:02} host sshd[{n}]: Failed password for root from 10.0.{}.{} port 22 ssh2",
+            n / 60 % 60,
+            n % 60,
+            n / 250 % 250,
+            n % 250 + 1
+        )
+        .unwrap();
+    }
+    let plain = dir.path("auth.log");
+    std::fs::write(&plain, &text).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&text).unwrap();
+    let gz_bytes = gz.finish().unwrap();
+    let gzipped = dir.path("auth.log.1.gz");
+    std::fs::write(&gzipped, &gz_bytes).unwrap();
+
+    let mut case = Case::create(&dir.path("c.tideline"), "chunks", "t").unwrap();
+    let opts = ImportOptions {
+        year: Some(2026),
+        ..Default::default()
+    };
+    let s = import(&mut case, &plain, &opts);
+    assert_eq!((s.events, s.issues), (n, 0));
+    let g = import(&mut case, &gzipped, &opts);
+    assert_eq!((g.events, g.issues, g.gzip), (n, 0, true));
+
+    for (summary, file, bytes) in [(&s, &plain, &text), (&g, &gzipped, &gz_bytes)] {
+        let want = tideline::evidence::hash_file(file).unwrap();
+        let ev = case.evidence().unwrap();
+        let ev = ev.iter().find(|e| e.id == summary.evidence_id).unwrap();
+        assert_eq!(
+            (ev.size as u64, &ev.sha256, &ev.sha1, &ev.md5),
+            (want.size, &want.sha256, &want.sha1, &want.md5)
+        );
+        assert_eq!(summary.sha256, want.sha256);
+        let mut stored = Vec::new();
+        let mut seqs = Vec::new();
+        case.for_each_chunk(ev.id, |c| {
+            let raw = tideline::evidence::inflate_chunk(&c.data).unwrap();
+            assert_eq!(raw.len() as i64, c.raw_len);
+            assert_eq!(tideline::evidence::sha256_hex(&raw), c.sha256);
+            seqs.push(c.seq);
+            stored.extend_from_slice(&raw);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(&stored, bytes);
+        let chunks = bytes.len().div_ceil(tideline::evidence::CHUNK_SIZE) as i64;
+        assert_eq!(seqs, (0..chunks).collect::<Vec<_>>());
+        let custody: Vec<String> = case
+            .custody(ev.id)
+            .unwrap()
+            .into_iter()
+            .map(|c| c.action)
+            .collect();
+        assert_eq!(custody, ["acquired into case", "parsed"]);
+    }
+
+    // The same bytes again are refused, even after a whole parse, and nothing stays.
+    let copy = dir.path("copy-of-auth.log");
+    std::fs::copy(&plain, &copy).unwrap();
+    let before = (case.event_count().unwrap(), case.evidence().unwrap().len());
+    let err = import_file(&mut case, &copy, &opts, &mut |_| ControlFlow::Continue(())).unwrap_err();
+    assert_eq!(err.code(), "duplicate_evidence");
+    assert_eq!(
+        (case.event_count().unwrap(), case.evidence().unwrap().len()),
+        before
+    );
+}

@@ -146,9 +146,6 @@ pub struct Origin {
     pub container_sha256: Option<String>,
 }
 
-/// Opens the evidence bytes from the start, read-only; called more than once.
-pub type Opener<'a> = dyn Fn() -> io::Result<Box<dyn Read + 'a>> + 'a;
-
 /// Hashes the bytes `open` gives.
 pub fn hash_reader(mut r: impl Read) -> io::Result<Hashes> {
     let mut hasher = MultiHasher::default();
@@ -163,69 +160,102 @@ pub fn hash_reader(mut r: impl Read) -> io::Result<Hashes> {
     Ok(hasher.finish())
 }
 
-/// Registers evidence inside a write transaction: refuses a SHA-256 the case already
-/// holds, stores the bytes in hashed, compressed chunks, and writes the custody entry.
-/// Returns the evidence id and the digests. The source is only ever read.
-pub fn register(
-    tx: &Tx<'_>,
-    origin: &Origin,
-    open: &Opener<'_>,
-    acq: &Acquisition<'_>,
-) -> Result<(i64, Hashes)> {
-    let io_err = |e| Error::io(&origin.original_path, e);
-    let expected = hash_reader(open().map_err(io_err)?).map_err(io_err)?;
-    if let Some((evidence_id, file_name)) = tx.evidence_by_sha256(&expected.sha256)? {
-        return Err(Error::DuplicateEvidence {
-            path: origin.original_path.clone().into(),
-            evidence_id,
-            file_name,
-            sha256: expected.sha256,
-        });
+/// One stored piece of an evidence file: up to [`CHUNK_SIZE`] bytes, zlib-compressed, with
+/// the SHA-256 of the uncompressed bytes.
+pub struct Chunk {
+    pub seq: i64,
+    pub raw_len: i64,
+    pub sha256: String,
+    pub data: Vec<u8>,
+}
+
+/// Reads evidence once, read-only: hashes it whole (SHA-256, SHA-1, MD5) and cuts the same
+/// bytes into compressed, hashed chunks, handed to `store` in order. The chunks are exactly
+/// the bytes the returned digests cover. Needs no transaction, so an import runs it on a
+/// thread of its own while the parser reads the file; whoever holds the transaction stores
+/// the chunks and then calls [`complete`].
+pub fn pack(
+    mut input: impl Read,
+    path: &str,
+    mut store: impl FnMut(Chunk) -> Result<()>,
+) -> Result<Hashes> {
+    let io_err = |e| Error::io(path, e);
+    let mut hasher = MultiHasher::default();
+    let mut buf = vec![0u8; CHUNK_SIZE];
+    let mut seq = 0i64;
+    loop {
+        let n = read_full(&mut input, &mut buf).map_err(io_err)?;
+        if n == 0 {
+            break;
+        }
+        let bytes = &buf[..n];
+        hasher.update(bytes);
+        let mut enc = ZlibEncoder::new(Vec::with_capacity(n / 4), Compression::fast());
+        enc.write_all(bytes).map_err(io_err)?;
+        store(Chunk {
+            seq,
+            raw_len: n as i64,
+            sha256: sha256_hex(bytes),
+            data: enc.finish().map_err(io_err)?,
+        })?;
+        seq += 1;
     }
-    let evidence_id = tx.insert_evidence(&NewEvidence {
+    Ok(hasher.finish())
+}
+
+/// Stand-in digests of an item whose bytes are still being read (the `sha256` column is
+/// unique; one item at a time is between [`begin`] and [`complete`] in a transaction).
+const PENDING: &str = "pending";
+
+/// Opens an evidence item's entry in the register inside a write transaction, before its
+/// bytes are read, so that its chunks and events can be stored as they come. Returns the
+/// evidence id. The entry holds stand-in digests until [`complete`].
+pub fn begin(tx: &Tx<'_>, origin: &Origin, acq: &Acquisition<'_>) -> Result<i64> {
+    tx.insert_evidence(&NewEvidence {
         file_name: &origin.file_name,
         original_path: &origin.original_path,
-        hashes: &expected,
+        hashes: &Hashes {
+            size: 0,
+            sha256: PENDING.into(),
+            sha1: PENDING.into(),
+            md5: PENDING.into(),
+        },
         format: acq.format,
         acquired_at: acq.acquired_at,
         imported_at: acq.imported_at,
         imported_by: acq.actor,
-    })?;
+    })
+}
 
-    // Store the bytes, hashing them again as they are stored: if the source changed
-    // between the two reads, the import stops rather than keep bytes that do not match
-    // the recorded hash.
-    let mut input = open().map_err(io_err)?;
-    let mut hasher = Sha256::new();
-    let mut size = 0u64;
-    let mut chunk = vec![0u8; CHUNK_SIZE];
-    let mut seq = 0i64;
-    loop {
-        let n = read_full(&mut input, &mut chunk).map_err(io_err)?;
-        if n == 0 {
-            break;
+/// Finishes registering evidence `evidence_id` once [`pack`] has read it: refuses bytes the
+/// case already holds (the caller rolls the item back), records the digests and writes the
+/// custody entry.
+pub fn complete(
+    tx: &Tx<'_>,
+    evidence_id: i64,
+    origin: &Origin,
+    acq: &Acquisition<'_>,
+    hashes: &Hashes,
+    chunks: i64,
+) -> Result<()> {
+    if let Some((held_by, file_name)) = tx.evidence_by_sha256(&hashes.sha256)? {
+        if held_by != evidence_id {
+            return Err(Error::DuplicateEvidence {
+                path: origin.original_path.clone().into(),
+                evidence_id: held_by,
+                file_name,
+                sha256: hashes.sha256.clone(),
+            });
         }
-        let bytes = &chunk[..n];
-        hasher.update(bytes);
-        size += n as u64;
-        let mut enc = ZlibEncoder::new(Vec::with_capacity(n / 4), Compression::fast());
-        enc.write_all(bytes).map_err(io_err)?;
-        let data = enc.finish().map_err(io_err)?;
-        tx.insert_chunk(evidence_id, seq, n as i64, &sha256_hex(bytes), &data)?;
-        seq += 1;
     }
-    if size != expected.size || hex::encode(hasher.finalize()) != expected.sha256 {
-        return Err(io_err(io::Error::other(
-            "the evidence changed while it was being imported",
-        )));
-    }
+    tx.set_evidence_hashes(evidence_id, hashes)?;
     let details = serde_json::json!({
         "original_path": origin.original_path,
-        "size": expected.size,
-        "sha256": expected.sha256,
-        "sha1": expected.sha1,
-        "md5": expected.md5,
-        "chunks": seq,
+        "size": hashes.size,
+        "sha256": hashes.sha256,
+        "sha1": hashes.sha1,
+        "md5": hashes.md5,
+        "chunks": chunks,
         "container_sha256": origin.container_sha256,
     });
     tx.insert_custody(
@@ -234,8 +264,7 @@ pub fn register(
         acq.actor,
         "acquired into case",
         &details.to_string(),
-    )?;
-    Ok((evidence_id, expected))
+    )
 }
 
 fn read_full(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {

@@ -7,10 +7,13 @@
 //! the wrong `--format`) is rolled back alone and reported as refused; cancelling rolls
 //! back everything, leaving the case exactly as it was.
 //!
-//! Within an item, the parser runs on a thread of its own and also makes each event
-//! ready to store (attrs as JSON, row hash, every column packed into an
-//! [`EventBatch`]); the thread holding the transaction only inserts. At most
-//! `BATCHES_IN_FLIGHT` batches are between the two, so memory stays bounded.
+//! Within an item, three threads share the work. One reads the evidence bytes once,
+//! hashing them and cutting them into compressed chunks ([`evidence::pack`]). One runs
+//! the parser and makes each event ready to store (attrs as JSON, row hash, every column
+//! packed into an [`EventBatch`]). The thread holding the transaction only inserts what
+//! the two send it, in the order it arrives. At most `BATCHES_IN_FLIGHT` messages are on
+//! their way, so memory stays bounded. A duplicate item is refused as soon as its digests
+//! are known, and rolled back with everything stored for it.
 
 use std::io::{BufReader, Read};
 use std::ops::ControlFlow;
@@ -27,8 +30,8 @@ use super::{detect, FileContext, Format, ImportOptions, Sink};
 use crate::archive::audit;
 use crate::error::{Error, Result};
 use crate::event::{Event, ImportIssue};
-use crate::evidence::{self, Acquisition};
-use crate::store::{Case, EventBatch, EventWriter, Tx, ROWS_PER_INSERT};
+use crate::evidence::{self, Acquisition, Chunk, Hashes};
+use crate::store::{Case, EventBatch, EventWriter, Tx};
 use crate::time::{format_micros, now_micros, Micros};
 
 /// How far an import has got.
@@ -93,19 +96,30 @@ struct Batch {
     skipped: u64,
 }
 
+/// What the reading threads send the thread that holds the transaction.
+enum Work {
+    /// Parsed records, from the parsing thread.
+    Records(Batch),
+    /// A piece of the evidence bytes, from the evidence thread.
+    Chunk(Chunk),
+    /// The evidence thread's last message: the digests of the whole item.
+    Hashed(Hashes),
+}
+
 /// Events per batch handed from the parsing thread to the storing thread.
 const BATCH: usize = 2048;
 /// A batch is handed over early when its buffer holds this many bytes (EVTX rows are big).
 const BATCH_BYTES: usize = 4 << 20;
-/// Batches on their way between the two threads at most: with [`BATCH_BYTES`], this
-/// bounds the memory an import holds, whatever the size of the evidence.
+/// Messages on their way to the storing thread at most: with [`BATCH_BYTES`] and
+/// [`evidence::CHUNK_SIZE`], this bounds the memory an import holds, whatever the size of
+/// the evidence.
 const BATCHES_IN_FLIGHT: usize = 8;
 
 /// The parsing thread's sink: makes each event ready to store (id, attrs JSON, row
 /// hash) and hands the records over in batches, reusing the batches the storing thread
 /// sends back.
 struct ChannelSink {
-    out: SyncSender<Batch>,
+    out: SyncSender<Work>,
     recycled: Receiver<Batch>,
     batch: Batch,
     evidence_id: i64,
@@ -130,7 +144,9 @@ impl ChannelSink {
         }
         let empty = self.recycled.try_recv().unwrap_or_default();
         let batch = std::mem::replace(&mut self.batch, empty);
-        self.out.send(batch).map_err(|_| Error::Cancelled)
+        self.out
+            .send(Work::Records(batch))
+            .map_err(|_| Error::Cancelled)
     }
 }
 
@@ -195,39 +211,59 @@ impl StoreSink<'_, '_, '_> {
         }
     }
 
-    /// Stores every batch until the parsing thread is done, sending each emptied batch
-    /// back for reuse. Takes the receiving end, so that returning early (cancel, error)
-    /// drops it and stops the parsing thread.
-    fn store_all(&mut self, batches: Receiver<Batch>, recycle: Sender<Batch>) -> Result<()> {
-        for mut batch in batches {
-            self.skipped += batch.skipped;
-            let n = batch.events.len();
-            for start in (0..n).step_by(ROWS_PER_INSERT) {
-                let group = start..(start + ROWS_PER_INSERT).min(n);
-                self.writer.insert_range(&batch.events, group.clone())?;
-                for i in group {
-                    if let Some(ts) = batch.events.ts(i) {
-                        self.first = Some(self.first.map_or(ts, |f| f.min(ts)));
-                        self.last = Some(self.last.map_or(ts, |l| l.max(ts)));
-                    }
-                    self.events += 1;
-                    self.totals.events += 1;
-                    self.tick()?;
-                }
+    /// Stores one batch of records.
+    fn store(&mut self, batch: &mut Batch) -> Result<()> {
+        self.skipped += batch.skipped;
+        for i in 0..batch.events.len() {
+            self.writer.insert(&batch.events, i)?;
+            if let Some(ts) = batch.events.ts(i) {
+                self.first = Some(self.first.map_or(ts, |f| f.min(ts)));
+                self.last = Some(self.last.map_or(ts, |l| l.max(ts)));
             }
-            for issue in batch.issues.drain(..) {
-                self.writer.issue(&issue)?;
-                self.issues += 1;
-                self.totals.issues += 1;
-                self.tick()?;
-            }
-            batch.events.clear();
-            batch.skipped = 0;
-            // The parsing thread may have finished: then the batch is simply dropped.
-            let _ = recycle.send(batch);
+            self.events += 1;
+            self.totals.events += 1;
+            self.tick()?;
         }
+        for issue in batch.issues.drain(..) {
+            self.writer.issue(&issue)?;
+            self.issues += 1;
+            self.totals.issues += 1;
+            self.tick()?;
+        }
+        batch.events.clear();
+        batch.skipped = 0;
         Ok(())
     }
+}
+
+/// Stores what the reading threads send until both are done, sending each emptied batch
+/// back for reuse; `hashed` is called with the item's digests when they arrive. Takes the
+/// receiving end, so that returning early (cancel, error, duplicate) drops it and stops
+/// both threads.
+fn store_all(
+    tx: &Tx<'_>,
+    sink: &mut StoreSink<'_, '_, '_>,
+    work: Receiver<Work>,
+    recycle: Sender<Batch>,
+    mut hashed: impl FnMut(Hashes, i64) -> Result<()>,
+) -> Result<()> {
+    let evidence_id = sink.writer.evidence_id();
+    let mut chunks = 0;
+    for message in work {
+        match message {
+            Work::Records(mut batch) => {
+                sink.store(&mut batch)?;
+                // The parsing thread may have finished: then the batch is simply dropped.
+                let _ = recycle.send(batch);
+            }
+            Work::Chunk(c) => {
+                tx.insert_chunk(evidence_id, c.seq, c.raw_len, &c.sha256, &c.data)?;
+                chunks += 1;
+            }
+            Work::Hashed(hashes) => hashed(hashes, chunks)?,
+        }
+    }
+    Ok(())
 }
 
 fn choose_format(item: &Item, opts: &ImportOptions) -> Result<Option<Format>> {
@@ -271,16 +307,11 @@ fn import_item(
         imported_at: now_micros(),
         format: format.map(Format::name),
     };
-    let (evidence_id, hashes) = evidence::register(
-        tx,
-        &item.origin,
-        &|| item.open_raw().map(|r| r as Box<dyn Read>),
-        &acq,
-    )?;
+    let evidence_id = evidence::begin(tx, &item.origin, &acq)?;
     let mut summary = ImportSummary {
         path: path.clone(),
         evidence_id,
-        sha256: hashes.sha256.clone(),
+        sha256: String::new(),
         format: format.map(|f| f.name().to_string()),
         gzip,
         events: 0,
@@ -289,69 +320,99 @@ fn import_item(
         first_ts: None,
         last_ts: None,
     };
-    if let Some(format) = format {
+    let raw = item.open_raw().map_err(io_err)?;
+    let bytes_total = item.raw_size().map_err(io_err)?;
+    let parser = format.map(|f| {
         let file = FileContext {
             path: PathBuf::from(&path),
             modified: item.modified,
         };
-        let mut parser = format.parser(&file, opts);
-        let mut again = BufReader::with_capacity(
-            256 * 1024,
-            item.open_content(Arc::new(AtomicU64::new(0)))
-                .map_err(io_err)?,
-        );
-        let raw_read = Arc::new(AtomicU64::new(0));
-        let mut input = BufReader::with_capacity(
-            256 * 1024,
-            item.open_content(raw_read.clone()).map_err(io_err)?,
-        );
-        let mut writer = tx.event_writer(evidence_id)?;
-        let (out, batches) = sync_channel(BATCHES_IN_FLIGHT);
-        let (recycle, recycled) = channel();
-        let mut parsing = ChannelSink {
-            out,
-            recycled,
-            batch: Batch::default(),
-            evidence_id,
-            next_id: writer.next_id(),
-        };
-        let mut sink = StoreSink {
-            writer: &mut writer,
-            progress,
-            state: Progress {
-                path: path.clone(),
-                file_index: position.0,
-                files_total: position.1,
-                bytes_done: 0,
-                bytes_total: hashes.size,
-                events: 0,
-                issues: 0,
-                events_per_second: 0,
-            },
-            totals,
-            raw_read,
+        f.parser(&file, opts)
+    });
+    // `prepare` reads the input once before `parse` does.
+    let mut again = BufReader::with_capacity(
+        256 * 1024,
+        item.open_content(Arc::new(AtomicU64::new(0)))
+            .map_err(io_err)?,
+    );
+    let raw_read = Arc::new(AtomicU64::new(0));
+    let mut input = BufReader::with_capacity(
+        256 * 1024,
+        item.open_content(raw_read.clone()).map_err(io_err)?,
+    );
+    let mut writer = tx.event_writer(evidence_id)?;
+    let (out, work) = sync_channel(BATCHES_IN_FLIGHT);
+    let (recycle, recycled) = channel();
+    let packing = out.clone();
+    let mut parsing = ChannelSink {
+        out,
+        recycled,
+        batch: Batch::default(),
+        evidence_id,
+        next_id: writer.next_id(),
+    };
+    let mut sink = StoreSink {
+        writer: &mut writer,
+        progress,
+        state: Progress {
+            path: path.clone(),
+            file_index: position.0,
+            files_total: position.1,
+            bytes_done: 0,
+            bytes_total,
             events: 0,
             issues: 0,
-            skipped: 0,
-            first: None,
-            last: None,
-        };
-        sink.report()?;
-        // Parse (and prepare rows: attrs, row hash) on one thread, insert on this one,
-        // which holds the transaction.
-        std::thread::scope(|scope| {
-            let parser_thread = scope.spawn(move || -> Result<()> {
+            events_per_second: 0,
+        },
+        totals,
+        raw_read,
+        events: 0,
+        issues: 0,
+        skipped: 0,
+        first: None,
+        last: None,
+    };
+    sink.report()?;
+    let mut hashes = None;
+    let display = item.display.clone();
+    // Read and pack the evidence on one thread, parse (and prepare rows: attrs, row
+    // hash) on another, store on this one, which holds the transaction.
+    std::thread::scope(|scope| {
+        let packer = scope.spawn(move || -> Result<()> {
+            let send = |w| packing.send(w).map_err(|_| Error::Cancelled);
+            let digests = evidence::pack(raw, &display, |c| send(Work::Chunk(c)))?;
+            send(Work::Hashed(digests))
+        });
+        // With no parser, the sink (and its sender) is dropped here, so that storing ends
+        // when the evidence thread does.
+        let parser_thread = match parser {
+            Some(mut parser) => Some(scope.spawn(move || -> Result<()> {
                 parser.prepare(&mut again)?;
                 parser.parse(&mut input, &mut parsing)?;
                 parsing.flush()
-            });
-            let stored = sink.store_all(batches, recycle);
-            let parsed = parser_thread
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            // When storing stopped first, the parser's error is only the closed channel.
-            stored.and(parsed)
-        })?;
+            })),
+            None => {
+                drop(parsing);
+                None
+            }
+        };
+        let stored = store_all(tx, &mut sink, work, recycle, |digests, chunks| {
+            evidence::complete(tx, evidence_id, &item.origin, &acq, &digests, chunks)?;
+            hashes = Some(digests);
+            Ok(())
+        });
+        let join = |t: std::thread::ScopedJoinHandle<'_, Result<()>>| {
+            t.join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        };
+        let packed = join(packer);
+        let parsed = parser_thread.map_or(Ok(()), join);
+        // When storing stopped first, the others' error is only the closed channel.
+        stored.and(packed).and(parsed)
+    })?;
+    let hashes = hashes.ok_or_else(|| Error::Invalid(format!("{path}: no digests")))?;
+    summary.sha256 = hashes.sha256;
+    if let Some(format) = format {
         sink.report()?;
         summary.events = sink.events;
         summary.issues = sink.issues;

@@ -111,6 +111,20 @@ impl Item {
         }
     }
 
+    /// The size of the raw bytes (for a zip member, once extracted).
+    pub fn raw_size(&self) -> io::Result<u64> {
+        match &self.kind {
+            Kind::File(path) => Ok(std::fs::metadata(path)?.len()),
+            Kind::ZipMember { extracted, .. } => {
+                if extracted.get().is_none() {
+                    self.open_raw()?;
+                }
+                let tmp = extracted.get().expect("extracted by open_raw");
+                Ok(tmp.as_file().metadata()?.len())
+            }
+        }
+    }
+
     /// The bytes a parser reads: the raw bytes, decompressed when they are gzip.
     /// `raw_read` counts the raw bytes consumed (for progress).
     /// The reader may be moved to another thread (the parsing thread of an import).

@@ -15,7 +15,6 @@ mod raw;
 mod reports;
 mod schema;
 
-use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use rusqlite::config::DbConfig;
@@ -697,6 +696,15 @@ impl<'c> Tx<'c> {
         Ok(self.0.last_insert_rowid())
     }
 
+    /// Records the digests of an item registered before its bytes were read.
+    pub fn set_evidence_hashes(&self, evidence_id: i64, h: &Hashes) -> Result<()> {
+        self.0.execute(
+            "UPDATE evidence SET size = ?2, sha256 = ?3, sha1 = ?4, md5 = ?5 WHERE id = ?1",
+            params![evidence_id, h.size as i64, h.sha256, h.sha1, h.md5],
+        )?;
+        Ok(())
+    }
+
     pub fn set_evidence_format(&self, evidence_id: i64, format: &str) -> Result<()> {
         self.0.execute(
             "UPDATE evidence SET format = ?2 WHERE id = ?1",
@@ -744,20 +752,15 @@ impl<'c> Tx<'c> {
                 .query_row("SELECT coalesce(max(id), 0) + 1 FROM events", [], |r| {
                     r.get(0)
                 })?;
-        let insert = |rows: usize| {
-            let tuple = format!("({})", vec!["?"; EVENT_COLUMNS].join(", "));
-            format!(
-                "INSERT INTO events (id, ts, ts_source, ts_quality, source, evidence_id, locator, \
-                 host, user, src_ip, dst_ip, process, event_code, action, severity, message, raw, \
-                 attrs, row_hash) VALUES {}",
-                vec![tuple; rows].join(", ")
-            )
-        };
         Ok(EventWriter {
             evidence_id,
             next_id,
-            event: self.0.prepare_cached(&insert(1))?,
-            group: self.0.prepare_cached(&insert(ROWS_PER_INSERT))?,
+            event: self.0.prepare_cached(
+                "INSERT INTO events (id, ts, ts_source, ts_quality, source, evidence_id, locator, \
+                 host, user, src_ip, dst_ip, process, event_code, action, severity, message, raw, \
+                 attrs, row_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, \
+                 ?14, ?15, ?16, ?17, ?18, ?19)",
+            )?,
             issue: self.0.prepare_cached(
                 "INSERT INTO import_issue (evidence_id, locator, reason, raw) VALUES (?1, ?2, ?3, ?4)",
             )?,
@@ -838,7 +841,8 @@ impl<'c> Tx<'c> {
     }
 }
 
-/// Where one column's value lies in an [`EventBatch`]'s buffer; `len == u32::MAX` is NULL.
+/// Where one column's value lies in one of an [`EventBatch`]'s buffers; `len == u32::MAX`
+/// is NULL.
 #[derive(Debug, Clone, Copy)]
 struct Span {
     start: u32,
@@ -849,6 +853,14 @@ const NULL_SPAN: Span = Span {
     start: 0,
     len: u32::MAX,
 };
+
+/// The span of `start..end` of a buffer, which must stay under 4 GiB.
+fn span(start: usize, end: usize) -> Result<Span> {
+    match (u32::try_from(start), u32::try_from(end - start)) {
+        (Ok(start), Ok(len)) if end < u32::MAX as usize => Ok(Span { start, len }),
+        _ => Err(Error::Invalid("an event batch grew past 4 GiB".into())),
+    }
+}
 
 /// The text and blob columns of an event row, in [`PackedRow::spans`] order.
 const TS_SOURCE: usize = 0;
@@ -877,12 +889,17 @@ struct PackedRow {
 }
 
 /// Events made ready to store away from the transaction, on a parsing thread: each has
-/// its id, its `attrs` as JSON and its row hash, and every column is copied into one
-/// buffer. A batch crosses from the parsing thread to the storing thread as two
-/// allocations (not one per column per event), and can be cleared and sent back for reuse.
+/// its id, its `attrs` as JSON and its row hash, and every column is copied into one of
+/// two buffers (text columns into a `String`, so they need no second UTF-8 check when
+/// bound; `raw` bytes into a `Vec`). A batch crosses from the parsing thread to the
+/// storing thread as a few allocations (not one per column per event), and can be
+/// cleared and sent back for reuse.
 #[derive(Debug, Default)]
 pub struct EventBatch {
-    bytes: Vec<u8>,
+    text: String,
+    raw: Vec<u8>,
+    /// Where `attrs` is encoded before it is checked and copied into `text`.
+    scratch: Vec<u8>,
     rows: Vec<PackedRow>,
 }
 
@@ -900,82 +917,96 @@ impl EventBatch {
         self.rows.is_empty()
     }
 
-    /// Bytes held in the buffer.
+    /// Bytes held in the buffers.
     pub fn buffer_len(&self) -> usize {
-        self.bytes.len()
+        self.text.len() + self.raw.len()
     }
 
     /// Empties the batch, keeping its memory.
     pub fn clear(&mut self) {
-        self.bytes.clear();
+        self.text.clear();
+        self.raw.clear();
         self.rows.clear();
     }
 
-    fn put(&mut self, b: &[u8]) -> Result<Span> {
-        let start = self.bytes.len();
-        self.bytes.extend_from_slice(b);
-        self.span_since(start)
-    }
-
-    /// The span of what was written to the buffer since `start`.
-    fn span_since(&self, start: usize) -> Result<Span> {
-        let end = self.bytes.len();
-        match (u32::try_from(start), u32::try_from(end - start)) {
-            (Ok(start), Ok(len)) if end < u32::MAX as usize => Ok(Span { start, len }),
-            _ => Err(Error::Invalid("an event batch grew past 4 GiB".into())),
-        }
+    fn put(&mut self, s: &str) -> Result<Span> {
+        let start = self.text.len();
+        self.text.push_str(s);
+        span(start, self.text.len())
     }
 
     fn put_opt(&mut self, s: Option<&str>) -> Result<Span> {
-        s.map_or(Ok(NULL_SPAN), |s| self.put(s.as_bytes()))
+        s.map_or(Ok(NULL_SPAN), |s| self.put(s))
     }
 
     /// Adds `event` as event `id` of evidence item `evidence_id`: encodes its attrs and
     /// hashes the row exactly as it will be stored.
     pub fn push(&mut self, event: &Event, id: i64, evidence_id: i64) -> Result<()> {
-        let mut spans = [NULL_SPAN; 15];
-        spans[TS_SOURCE] = self.put_opt(event.ts_source.as_deref())?;
-        spans[TS_QUALITY] = self.put(event.ts_quality.as_text().as_bytes())?;
-        spans[SOURCE] = self.put(event.source.as_bytes())?;
-        spans[LOCATOR] = self.put(event.locator.as_bytes())?;
-        spans[HOST] = self.put_opt(event.host.as_deref())?;
-        spans[USER] = self.put_opt(event.user.as_deref())?;
-        spans[SRC_IP] = self.put_opt(event.src_ip.as_deref())?;
-        spans[DST_IP] = self.put_opt(event.dst_ip.as_deref())?;
-        spans[PROCESS] = self.put_opt(event.process.as_deref())?;
-        spans[EVENT_CODE] = self.put_opt(event.event_code.as_deref())?;
-        spans[ACTION] = self.put_opt(event.action.as_deref())?;
-        spans[SEVERITY] = self.put_opt(event.severity.as_deref())?;
-        spans[MESSAGE] = self.put(event.message.as_bytes())?;
-        let attrs_start = self.bytes.len();
+        self.scratch.clear();
         if event.attrs.is_empty() {
-            self.bytes.extend_from_slice(b"{}");
+            self.scratch.extend_from_slice(b"{}");
         } else {
-            serde_json::to_writer(&mut self.bytes, &event.attrs)?;
+            serde_json::to_writer(&mut self.scratch, &event.attrs)?;
         }
-        spans[ATTRS] = self.span_since(attrs_start)?;
-        spans[RAW] = self.put(&event.raw)?;
-        let mut row = PackedRow {
+        let scratch = std::mem::take(&mut self.scratch);
+        let attrs = std::str::from_utf8(&scratch)
+            .map_err(|e| Error::Invalid(format!("attrs JSON is not UTF-8: {e}")))?;
+        let row = StoredRow {
+            id,
+            ts: event.ts,
+            ts_source: event.ts_source.as_deref(),
+            ts_quality: event.ts_quality.as_text(),
+            source: &event.source,
+            evidence_id,
+            locator: &event.locator,
+            host: event.host.as_deref(),
+            user: event.user.as_deref(),
+            src_ip: event.src_ip.as_deref(),
+            dst_ip: event.dst_ip.as_deref(),
+            process: event.process.as_deref(),
+            event_code: event.event_code.as_deref(),
+            action: event.action.as_deref(),
+            severity: event.severity.as_deref(),
+            message: &event.message,
+            raw: &event.raw,
+            attrs,
+        };
+        let mut spans = [NULL_SPAN; 15];
+        spans[TS_SOURCE] = self.put_opt(row.ts_source)?;
+        spans[TS_QUALITY] = self.put(row.ts_quality)?;
+        spans[SOURCE] = self.put(row.source)?;
+        spans[LOCATOR] = self.put(row.locator)?;
+        spans[HOST] = self.put_opt(row.host)?;
+        spans[USER] = self.put_opt(row.user)?;
+        spans[SRC_IP] = self.put_opt(row.src_ip)?;
+        spans[DST_IP] = self.put_opt(row.dst_ip)?;
+        spans[PROCESS] = self.put_opt(row.process)?;
+        spans[EVENT_CODE] = self.put_opt(row.event_code)?;
+        spans[ACTION] = self.put_opt(row.action)?;
+        spans[SEVERITY] = self.put_opt(row.severity)?;
+        spans[MESSAGE] = self.put(row.message)?;
+        spans[ATTRS] = self.put(attrs)?;
+        let raw_start = self.raw.len();
+        self.raw.extend_from_slice(&event.raw);
+        spans[RAW] = span(raw_start, self.raw.len())?;
+        let hash = row.hash();
+        self.scratch = scratch;
+        self.rows.push(PackedRow {
             id,
             evidence_id,
             ts: event.ts,
             spans,
-            hash: [0; 32],
-        };
-        row.hash = self.stored(&row).hash();
-        self.rows.push(row);
+            hash,
+        });
         Ok(())
     }
 
-    fn bytes_of(&self, span: Span) -> Option<&[u8]> {
-        (span.len != u32::MAX)
-            .then(|| &self.bytes[span.start as usize..span.start as usize + span.len as usize])
+    fn range(span: Span) -> Option<std::ops::Range<usize>> {
+        (span.len != u32::MAX).then(|| span.start as usize..span.start as usize + span.len as usize)
     }
 
     fn text_of(&self, span: Span) -> Option<&str> {
-        // Every text span was copied from a `&str` (or from serde_json's UTF-8 output).
-        self.bytes_of(span)
-            .map(|b| std::str::from_utf8(b).expect("text columns are UTF-8"))
+        Self::range(span).map(|r| &self.text[r])
     }
 
     fn stored<'a>(&'a self, row: &PackedRow) -> StoredRow<'a> {
@@ -997,7 +1028,7 @@ impl EventBatch {
             action: t(ACTION),
             severity: t(SEVERITY),
             message: t(MESSAGE).unwrap_or_default(),
-            raw: self.bytes_of(row.spans[RAW]).unwrap_or_default(),
+            raw: Self::range(row.spans[RAW]).map_or(&[][..], |r| &self.raw[r]),
             attrs: t(ATTRS).unwrap_or_default(),
         }
     }
@@ -1008,39 +1039,28 @@ impl EventBatch {
     }
 }
 
-/// Columns bound per event row.
-const EVENT_COLUMNS: usize = 19;
-/// Event rows per multi-row INSERT (16 x 19 parameters, well under SQLite's limit).
-pub const ROWS_PER_INSERT: usize = 16;
-
-/// Binds one packed row to parameters `offset + 1 ..= offset + 19` of `st`.
-fn bind_row(
-    st: &mut CachedStatement<'_>,
-    offset: usize,
-    batch: &EventBatch,
-    packed: &PackedRow,
-) -> Result<()> {
+/// Binds one packed row to the 19 parameters of `st`.
+fn bind_row(st: &mut CachedStatement<'_>, batch: &EventBatch, packed: &PackedRow) -> Result<()> {
     let row = batch.stored(packed);
-    let o = offset;
-    st.raw_bind_parameter(o + 1, row.id)?;
-    st.raw_bind_parameter(o + 2, row.ts)?;
-    st.raw_bind_parameter(o + 3, row.ts_source)?;
-    st.raw_bind_parameter(o + 4, row.ts_quality)?;
-    st.raw_bind_parameter(o + 5, row.source)?;
-    st.raw_bind_parameter(o + 6, row.evidence_id)?;
-    st.raw_bind_parameter(o + 7, row.locator)?;
-    st.raw_bind_parameter(o + 8, row.host)?;
-    st.raw_bind_parameter(o + 9, row.user)?;
-    st.raw_bind_parameter(o + 10, row.src_ip)?;
-    st.raw_bind_parameter(o + 11, row.dst_ip)?;
-    st.raw_bind_parameter(o + 12, row.process)?;
-    st.raw_bind_parameter(o + 13, row.event_code)?;
-    st.raw_bind_parameter(o + 14, row.action)?;
-    st.raw_bind_parameter(o + 15, row.severity)?;
-    st.raw_bind_parameter(o + 16, row.message)?;
-    st.raw_bind_parameter(o + 17, row.raw)?;
-    st.raw_bind_parameter(o + 18, row.attrs)?;
-    st.raw_bind_parameter(o + 19, &packed.hash[..])?;
+    st.raw_bind_parameter(1, row.id)?;
+    st.raw_bind_parameter(2, row.ts)?;
+    st.raw_bind_parameter(3, row.ts_source)?;
+    st.raw_bind_parameter(4, row.ts_quality)?;
+    st.raw_bind_parameter(5, row.source)?;
+    st.raw_bind_parameter(6, row.evidence_id)?;
+    st.raw_bind_parameter(7, row.locator)?;
+    st.raw_bind_parameter(8, row.host)?;
+    st.raw_bind_parameter(9, row.user)?;
+    st.raw_bind_parameter(10, row.src_ip)?;
+    st.raw_bind_parameter(11, row.dst_ip)?;
+    st.raw_bind_parameter(12, row.process)?;
+    st.raw_bind_parameter(13, row.event_code)?;
+    st.raw_bind_parameter(14, row.action)?;
+    st.raw_bind_parameter(15, row.severity)?;
+    st.raw_bind_parameter(16, row.message)?;
+    st.raw_bind_parameter(17, row.raw)?;
+    st.raw_bind_parameter(18, row.attrs)?;
+    st.raw_bind_parameter(19, &packed.hash[..])?;
     Ok(())
 }
 
@@ -1048,9 +1068,10 @@ fn bind_row(
 pub struct EventWriter<'t> {
     evidence_id: i64,
     next_id: i64,
+    /// One row per INSERT: a multi-row INSERT makes SQLite keep a statement journal (a
+    /// copy of every page it touches, in case a later row fails), which cost more than the
+    /// statement steps it saves.
     event: CachedStatement<'t>,
-    /// One INSERT of [`ROWS_PER_INSERT`] rows: one statement step instead of sixteen.
-    group: CachedStatement<'t>,
     issue: CachedStatement<'t>,
 }
 
@@ -1076,32 +1097,9 @@ impl EventWriter<'_> {
                 packed.id, packed.evidence_id, self.next_id, self.evidence_id
             )));
         }
-        bind_row(&mut self.event, 0, batch, packed)?;
+        bind_row(&mut self.event, batch, packed)?;
         self.event.raw_execute()?;
         self.next_id += 1;
-        Ok(())
-    }
-
-    /// Stores events `range` of a batch, as [`EventWriter::insert`] does one by one; a
-    /// range of [`ROWS_PER_INSERT`] events goes in as one multi-row INSERT.
-    pub fn insert_range(&mut self, batch: &EventBatch, range: Range<usize>) -> Result<()> {
-        if range.len() != ROWS_PER_INSERT {
-            return range.into_iter().try_for_each(|i| self.insert(batch, i));
-        }
-        for (k, packed) in batch.rows[range.clone()].iter().enumerate() {
-            let id = self.next_id + k as i64;
-            if packed.id != id || packed.evidence_id != self.evidence_id {
-                return Err(Error::Invalid(format!(
-                    "event {} of evidence {} prepared out of turn (next is {} of {})",
-                    packed.id, packed.evidence_id, id, self.evidence_id
-                )));
-            }
-        }
-        for (k, packed) in batch.rows[range].iter().enumerate() {
-            bind_row(&mut self.group, k * EVENT_COLUMNS, batch, packed)?;
-        }
-        self.group.raw_execute()?;
-        self.next_id += ROWS_PER_INSERT as i64;
         Ok(())
     }
 
@@ -1203,7 +1201,7 @@ mod tests {
     }
 
     #[test]
-    fn a_multi_row_insert_stores_what_single_inserts_store() {
+    fn a_packed_batch_is_stored_in_turn_with_its_row_hashes() {
         let dir = tempfile::tempdir().unwrap();
         let mut case = Case::create(&dir.path().join("c.tideline"), "t", "tester").unwrap();
         let hashes = Hashes {
@@ -1222,7 +1220,7 @@ mod tests {
             imported_by: "tester",
         };
         let ev = case.write(|tx| tx.insert_evidence(&evidence)).unwrap();
-        // 37 events: two groups of 16, then five one by one.
+        // 37 events; one prepared for another id is refused.
         let events: Vec<Event> = (0..37)
             .map(|i| event(&format!("message {i}"), (i % 3 == 0).then_some("h")))
             .collect();
@@ -1232,11 +1230,10 @@ mod tests {
             for (k, e) in events.iter().enumerate() {
                 batch.push(e, w.next_id() + k as i64, ev)?;
             }
-            w.insert_range(&batch, 0..16)?;
-            // A group prepared for other ids is refused.
-            assert!(w.insert_range(&batch, 0..16).is_err());
-            w.insert_range(&batch, 16..32)?;
-            w.insert_range(&batch, 32..37)
+            w.insert(&batch, 0)?;
+            assert!(w.insert(&batch, 0).is_err());
+            assert!(w.insert(&batch, 2).is_err());
+            (1..37).try_for_each(|i| w.insert(&batch, i))
         })
         .unwrap();
         for (k, e) in events.iter().enumerate() {
