@@ -351,3 +351,36 @@ fn evidence_read_once_is_stored_byte_for_byte_with_its_digests_and_custody_in_or
         before
     );
 }
+
+#[test]
+fn an_import_commits_into_the_log_and_a_checkpoint_copies_it_into_the_main_file() {
+    let dir = Dir::new();
+    let path = dir.path("c.tideline");
+    let mut case = Case::create(&path, "wal", "t").unwrap();
+    let s = import(
+        &mut case,
+        &sample("incident-2026-03/bastion-01/auth.log"),
+        &ImportOptions::default(),
+    );
+    assert!(s.events > 0);
+    // Committed and readable by another connection, though still only in the log.
+    assert_eq!(
+        Case::open_read_only(&path).unwrap().event_count().unwrap(),
+        s.events as i64
+    );
+    let main_file_before = std::fs::metadata(&path).unwrap().len();
+    let done = case.checkpoint_in_background().join().unwrap().unwrap();
+    assert!(done.log_frames > 0);
+    assert_eq!(done.checkpointed, done.log_frames);
+    assert!(std::fs::metadata(&path).unwrap().len() > main_file_before);
+    // The next write still works, and a second checkpoint finds everything copied.
+    case.write(|tx| tx.insert_custody(s.evidence_id, 0, "t", "noted", "{}"))
+        .unwrap();
+    let again = case.checkpoint().unwrap();
+    assert_eq!(again.checkpointed, again.log_frames);
+    drop(case);
+    assert_eq!(
+        Case::open_read_only(&path).unwrap().event_count().unwrap(),
+        s.events as i64
+    );
+}

@@ -119,6 +119,9 @@ pub async fn import_evidence(
                 ControlFlow::Continue(())
             }
         })?;
+        // The import is committed in the write-ahead log; copy it into the main file
+        // while the timeline is rebuilt, rather than on the next small write.
+        let _ = open.case.checkpoint_in_background();
         open.reload()?;
         Ok(report)
     })

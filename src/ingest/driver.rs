@@ -5,7 +5,9 @@
 //! imports them all inside one write transaction, each item under its own savepoint: an
 //! item that cannot be imported (a duplicate, an unreadable file, a decompression bomb,
 //! the wrong `--format`) is rolled back alone and reported as refused; cancelling rolls
-//! back everything, leaving the case exactly as it was.
+//! back everything, leaving the case exactly as it was. The transaction is committed into
+//! the case's write-ahead log ([`Case::write_bulk`]): readable at once, copied into the
+//! main file by a later checkpoint rather than inside the commit.
 //!
 //! Within an item, three threads share the work. One reads the evidence bytes once,
 //! hashing them and cutting them into compressed chunks ([`evidence::pack`]). One runs
@@ -466,7 +468,7 @@ pub fn import_paths(
     progress: &mut dyn FnMut(&Progress) -> ControlFlow<()>,
 ) -> Result<ImportReport> {
     let (items, refused) = expand(paths);
-    case.write(|tx| {
+    case.write_bulk(|tx| {
         tx.with_insert_seal_suspended(|| import_items(tx, &items, refused, opts, progress))
     })
 }
@@ -527,7 +529,7 @@ pub fn import_file(
         events: 0,
         issues: 0,
     };
-    case.write(|tx| {
+    case.write_bulk(|tx| {
         tx.with_insert_seal_suspended(|| {
             import_item(tx, &item, opts, (1, 1), &mut totals, progress)
         })
