@@ -260,7 +260,7 @@ fn parse_line(line: &[u8]) -> std::result::Result<AccessLine<'_>, &'static str> 
 fn shown(b: &[u8]) -> String {
     if b.iter().all(|&c| (0x20..0x7f).contains(&c)) {
         // Printable ASCII: the common case.
-        return String::from_utf8_lossy(b).into_owned();
+        return common::lossy(b).into_owned();
     }
     let mut out = String::with_capacity(b.len() + 8);
     for chunk in b.utf8_chunks() {
@@ -319,7 +319,7 @@ fn dash(b: &[u8]) -> Option<&[u8]> {
 }
 
 fn event_of(l: &AccessLine<'_>) -> Event {
-    let mut attrs = Map::new();
+    let mut attrs = Map::with_capacity(12); // every field a line can have: no regrowing
     attrs.insert(
         "log_format".into(),
         if l.user_agent.is_some() {

@@ -175,9 +175,7 @@ fn error_number(msg: &str) -> Option<&str> {
 
 /// Whether most of the first lines of `head` are error-log lines.
 pub(super) fn sniff(head: &[u8]) -> bool {
-    common::most_lines(head, |line| {
-        parse_line(&String::from_utf8_lossy(line)).is_ok()
-    })
+    common::most_lines(head, |line| parse_line(&common::lossy(line)).is_ok())
 }
 
 /// Reads Apache error logs (see the module documentation).
@@ -237,7 +235,7 @@ impl ApacheErrorParser {
 impl Parser for ApacheErrorParser {
     fn parse(&mut self, input: &mut dyn BufRead, sink: &mut dyn Sink) -> Result<()> {
         common::for_each_record(input, sink, |line, _| {
-            let text = String::from_utf8_lossy(line);
+            let text = common::lossy(line);
             let (l, ndt) = parse_line(&text).map_err(str::to_string)?;
             Ok(Some(self.event_of(&l, ndt)))
         })

@@ -13,6 +13,15 @@ use crate::error::{Error, Result};
 use crate::event::{Event, ImportIssue, TsQuality};
 use crate::time::Micros;
 
+/// Bytes as text, with U+FFFD for what is not UTF-8, like `String::from_utf8_lossy`,
+/// but checking valid input (nearly every line) with the fast validator first.
+pub fn lossy(b: &[u8]) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(b) {
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(b),
+    }
+}
+
 /// Reads `input` line by line. Blank lines are not records: they are counted as skipped.
 /// `record` turns one line into an event (its `locator` and `raw` are filled in here) or
 /// a reason it could not; every other line becomes an event or an import issue.

@@ -19,6 +19,7 @@ use std::rc::Rc;
 use csv::ByteRecord;
 use serde_json::{Map, Value};
 
+use super::common;
 use super::lines::{LineInfo, LineReader, MAX_LINE};
 use super::Sink;
 use crate::error::{Error, Result};
@@ -278,7 +279,7 @@ pub fn header_names(fields: &ByteRecord) -> Vec<String> {
         } else {
             f
         };
-        let mut name = String::from_utf8_lossy(f).trim().to_string();
+        let mut name = common::lossy(f).trim().to_string();
         if name.is_empty() {
             name = format!("column_{}", i + 1);
         }
@@ -340,12 +341,7 @@ pub fn for_each_row<H>(
                 let map: Map<String, Value> = names
                     .iter()
                     .zip(fields.iter())
-                    .map(|(n, f)| {
-                        (
-                            n.clone(),
-                            Value::String(String::from_utf8_lossy(f).into_owned()),
-                        )
-                    })
+                    .map(|(n, f)| (n.clone(), Value::String(common::lossy(f).into_owned())))
                     .collect();
                 match row(&context, map) {
                     Ok(mut event) => {

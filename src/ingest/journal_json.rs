@@ -35,7 +35,7 @@ fn decode(v: &Value) -> Option<String> {
                 .iter()
                 .map(|n| n.as_u64().and_then(|n| u8::try_from(n).ok()))
                 .collect();
-            bytes.map(|b| String::from_utf8_lossy(&b).into_owned())
+            bytes.map(|b| common::lossy(&b).into_owned())
         }
         Value::Array(items) => {
             let parts: Option<Vec<String>> = items.iter().map(decode).collect();

@@ -333,9 +333,7 @@ fn parse_line(line: &str) -> Result<Line<'_>, String> {
 
 /// Whether most of the first lines of `head` parse as syslog.
 pub(super) fn sniff(head: &[u8]) -> bool {
-    common::most_lines(head, |line| {
-        parse_line(&String::from_utf8_lossy(line)).is_ok()
-    })
+    common::most_lines(head, |line| parse_line(&common::lossy(line)).is_ok())
 }
 
 /// Places year-less stamps in years as the file goes on.
@@ -419,7 +417,7 @@ impl SyslogParser {
             }
         };
         let fields = auth::extract(line.app, line.msg);
-        let mut attrs = serde_json::Map::new();
+        let mut attrs = serde_json::Map::with_capacity(8);
         attrs.insert("syslog_format".into(), line.kind.name().into());
         if let Some(pri) = line.pri {
             attrs.insert("facility".into(), FACILITIES[usize::from(pri / 8)].into());
@@ -475,7 +473,7 @@ impl Parser for SyslogParser {
             if let Ok(Line {
                 stamp: Stamp::YearLess { month, .. },
                 ..
-            }) = parse_line(&String::from_utf8_lossy(&buf))
+            }) = parse_line(&common::lossy(&buf))
             {
                 walk.place(month);
             }
@@ -501,7 +499,7 @@ impl Parser for SyslogParser {
 
     fn parse(&mut self, input: &mut dyn BufRead, sink: &mut dyn Sink) -> Result<()> {
         common::for_each_record(input, sink, |line, _| {
-            let text = String::from_utf8_lossy(line);
+            let text = common::lossy(line);
             parse_line(&text)
                 .and_then(|parsed| self.event_of(&parsed))
                 .map(Some)

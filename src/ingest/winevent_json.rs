@@ -55,7 +55,7 @@ pub(super) fn sniff(head: &[u8]) -> bool {
             Ok(_) => false,
             // The head may end inside a long first line: judge by its keys.
             Err(_) if lines.peek().is_none() => {
-                let text = String::from_utf8_lossy(line);
+                let text = common::lossy(line);
                 text.trim_start().starts_with('{')
                     && (text.contains("\"winlog\"")
                         || (text.contains("\"EventID\"")

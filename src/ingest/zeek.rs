@@ -242,7 +242,7 @@ impl Header {
             return;
         }
         let parts = split(&line[1..], &self.separator);
-        let text = |b: &[u8]| String::from_utf8_lossy(&unescape(b)).into_owned();
+        let text = |b: &[u8]| common::lossy(&unescape(b)).into_owned();
         let value = || parts.get(1).map(|v| unescape(v)).unwrap_or_default();
         match parts[0] {
             b"set_separator" => self.set_separator = value(),
@@ -279,7 +279,7 @@ impl Header {
     }
 
     fn scalar(&self, raw: &[u8], ty: &str) -> Value {
-        let text = String::from_utf8_lossy(&unescape(raw)).into_owned();
+        let text = common::lossy(&unescape(raw)).into_owned();
         let number = match ty {
             "count" | "port" => text.parse::<u64>().ok().map(Number::from),
             "int" => text.parse::<i64>().ok().map(Number::from),
@@ -315,7 +315,7 @@ impl Header {
                 continue;
             }
             if name == "ts" {
-                ts = Some(String::from_utf8_lossy(raw).into_owned());
+                ts = Some(common::lossy(raw).into_owned());
             }
             let ty = self.types.get(i).map_or("string", String::as_str);
             map.insert(name.clone(), self.value(raw, ty));
