@@ -19,6 +19,7 @@
 //! exports in [`super::windows`].
 
 use std::io::BufRead;
+use std::sync::mpsc::sync_channel;
 use std::sync::Arc;
 
 use evtx::err::EvtxError;
@@ -42,10 +43,9 @@ pub(super) fn sniff(head: &[u8]) -> bool {
     head.starts_with(MAGIC)
 }
 
-/// Reads chunks in rounds of `round` and parses each round on `threads` threads.
+/// Parses chunks on `threads` worker threads, handing their records on in file order.
 pub struct EvtxParser {
     threads: usize,
-    round: usize,
 }
 
 impl EvtxParser {
@@ -54,7 +54,6 @@ impl EvtxParser {
             threads: std::thread::available_parallelism()
                 .map_or(1, |n| n.get())
                 .clamp(1, MAX_THREADS),
-            round: CHUNKS_PER_ROUND,
         }
     }
 }
@@ -241,9 +240,9 @@ enum ChunkSlot {
     Unreadable(ImportIssue),
 }
 
-/// Chunks parsed at once, split over the worker threads. 64 KiB each, so a round holds
-/// a few MiB of chunks and their events at most.
-const CHUNKS_PER_ROUND: usize = 32;
+/// Chunks waiting for each worker, and parsed chunks waiting to be handed on: 64 KiB
+/// each (and their events), so a few MiB at most are in flight.
+const IN_FLIGHT: usize = 4;
 /// Worker threads at most, whatever the machine offers.
 const MAX_THREADS: usize = 4;
 
@@ -317,70 +316,6 @@ fn parse_chunk(chunk: &mut EvtxChunkData, settings: &Arc<ParserSettings>, out: &
     }
 }
 
-/// Parses a round of chunks on up to `threads` threads (each takes every
-/// `threads`-th chunk) and hands their records to the sink in file order, so the output
-/// is the same as one thread's.
-fn parse_round(
-    round: &mut Vec<ChunkSlot>,
-    threads: usize,
-    settings: &Arc<ParserSettings>,
-    sink: &mut dyn Sink,
-) -> Result<()> {
-    let parse_share = |share: &mut [(usize, &mut ChunkSlot)]| -> Vec<(usize, Vec<Record>)> {
-        share
-            .iter_mut()
-            .map(|(i, slot)| {
-                let mut out = Vec::new();
-                if let ChunkSlot::Data(chunk) = slot {
-                    parse_chunk(chunk, settings, &mut out);
-                }
-                (*i, out)
-            })
-            .collect()
-    };
-    if round.is_empty() {
-        return Ok(());
-    }
-    let threads = threads.min(round.len());
-    let round_len = round.len();
-    let mut shares: Vec<Vec<(usize, &mut ChunkSlot)>> = (0..threads).map(|_| Vec::new()).collect();
-    for (i, slot) in round.iter_mut().enumerate() {
-        shares[i % threads].push((i, slot));
-    }
-    let mut results: Vec<Option<Vec<Record>>> = (0..round_len).map(|_| None).collect();
-    let done: Vec<Vec<(usize, Vec<Record>)>> = if threads == 1 {
-        shares.iter_mut().map(|s| parse_share(s)).collect()
-    } else {
-        std::thread::scope(|scope| {
-            let (first, rest) = shares.split_first_mut().expect("one share at least");
-            let handles: Vec<_> = rest
-                .iter_mut()
-                .map(|s| scope.spawn(|| parse_share(s)))
-                .collect();
-            let mut done = vec![parse_share(first)];
-            for h in handles {
-                done.push(h.join().expect("an EVTX worker thread panicked"));
-            }
-            done
-        })
-    };
-    for (i, records) in done.into_iter().flatten() {
-        results[i] = Some(records);
-    }
-    for (slot, records) in round.drain(..).zip(results) {
-        if let ChunkSlot::Unreadable(issue) = slot {
-            sink.issue(issue)?;
-        }
-        for record in records.unwrap_or_default() {
-            match record {
-                Record::Event(e) => sink.event(e)?,
-                Record::Issue(i) => sink.issue(i)?,
-            }
-        }
-    }
-    Ok(())
-}
-
 impl Parser for EvtxParser {
     fn parse(&mut self, input: &mut dyn BufRead, sink: &mut dyn Sink) -> Result<()> {
         let mut bytes = Vec::new();
@@ -395,26 +330,67 @@ impl Parser for EvtxParser {
             .map_err(|e| Error::Invalid(format!("not a readable EVTX file: {}", explain(&e))))?
             .with_configuration(settings.clone());
         let settings = Arc::new(settings);
-        let (threads, round_size) = (self.threads.max(1), self.round.max(1));
-        let mut last_chunk = None;
-        let mut round = Vec::with_capacity(round_size);
-        for chunk in reader.chunks() {
-            round.push(match chunk {
-                Ok(c) => {
-                    last_chunk = c.number.or(last_chunk);
-                    ChunkSlot::Data(Box::new(c))
-                }
-                Err(e) => ChunkSlot::Unreadable(ImportIssue {
-                    locator: locate(&e, last_chunk.map(|c: u64| c + 1)),
-                    reason: format!("an unreadable chunk: {}", explain(&e)),
-                    raw: Vec::new(),
-                }),
-            });
-            if round.len() == round_size {
-                parse_round(&mut round, threads, &settings, sink)?;
+        let threads = self.threads.max(1);
+        std::thread::scope(|scope| -> Result<()> {
+            let mut inputs = Vec::with_capacity(threads);
+            let mut outputs = Vec::with_capacity(threads);
+            for _ in 0..threads {
+                let (to_worker, chunks) = sync_channel::<ChunkSlot>(IN_FLIGHT);
+                let (done, from_worker) = sync_channel::<Vec<Record>>(IN_FLIGHT);
+                let settings = Arc::clone(&settings);
+                scope.spawn(move || {
+                    for slot in chunks {
+                        let mut out = Vec::new();
+                        match slot {
+                            ChunkSlot::Data(mut chunk) => {
+                                parse_chunk(&mut chunk, &settings, &mut out)
+                            }
+                            ChunkSlot::Unreadable(issue) => out.push(Record::Issue(issue)),
+                        }
+                        if done.send(out).is_err() {
+                            break; // the sink stopped (cancel or error)
+                        }
+                    }
+                });
+                inputs.push(to_worker);
+                outputs.push(from_worker);
             }
-        }
-        parse_round(&mut round, threads, &settings, sink)?;
+            // Chunk i goes to worker i % threads, from a thread of its own, so that this
+            // thread hands records to the sink while the workers parse the next chunks.
+            scope.spawn(move || {
+                let mut last_chunk = None;
+                for (i, chunk) in reader.chunks().enumerate() {
+                    let slot = match chunk {
+                        Ok(c) => {
+                            last_chunk = c.number.or(last_chunk);
+                            ChunkSlot::Data(Box::new(c))
+                        }
+                        Err(e) => ChunkSlot::Unreadable(ImportIssue {
+                            locator: locate(&e, last_chunk.map(|c: u64| c + 1)),
+                            reason: format!("an unreadable chunk: {}", explain(&e)),
+                            raw: Vec::new(),
+                        }),
+                    };
+                    if inputs[i % threads].send(slot).is_err() {
+                        break;
+                    }
+                }
+            });
+            // Records in file order: chunk i comes back from worker i % threads, and the
+            // first worker with nothing more to give marks the end.
+            for i in 0.. {
+                let Ok(records) = outputs[i % threads].recv() else {
+                    break;
+                };
+                for record in records {
+                    match record {
+                        Record::Event(e) => sink.event(e)?,
+                        Record::Issue(i) => sink.issue(i)?,
+                    }
+                }
+            }
+            Ok(())
+        })?;
         if partial > 0 {
             sink.issue(ImportIssue {
                 locator: format!("chunk {partial_chunk}"),
@@ -529,21 +505,21 @@ mod tests {
             "/sample-data/evtx-attack-samples/lateral_movement/LM_5145_Remote_FileCopy.evtx"
         );
         let bytes = std::fs::read(path).unwrap();
-        let run = |threads, round| {
+        let run = |threads| {
             let mut sink = Keep::default();
-            EvtxParser { threads, round }
+            EvtxParser { threads }
                 .parse(&mut &bytes[..], &mut sink)
                 .unwrap();
             sink
         };
-        let one = run(1, 1);
+        let one = run(1);
         assert_eq!(one.0.len(), 869);
         assert_eq!(one.0[0].locator, "record 437472");
         assert_eq!(one.0[868].locator, "record 438340");
-        // 17 chunks: rounds of 5 leave a short last round, 3 threads a short last share.
-        for (threads, round) in [(3, 5), (4, 32), (2, 2)] {
-            let many = run(threads, round);
-            assert!(many.0 == one.0, "{threads} threads, rounds of {round}");
+        // 17 chunks: 2, 3 and 4 workers each leave some with one chunk fewer.
+        for threads in [2, 3, 4] {
+            let many = run(threads);
+            assert!(many.0 == one.0, "{threads} threads");
             assert_eq!(many.1, one.1);
         }
     }
@@ -553,11 +529,7 @@ mod tests {
         let mut bytes = MAGIC.to_vec();
         bytes.extend_from_slice(&[0xff; 5000]);
         let mut sink = Count::default();
-        let _ = EvtxParser {
-            threads: 2,
-            round: 4,
-        }
-        .parse(&mut &bytes[..], &mut sink);
+        let _ = EvtxParser { threads: 2 }.parse(&mut &bytes[..], &mut sink);
         assert_eq!(sink.0, 0);
     }
 }
