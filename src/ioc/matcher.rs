@@ -13,7 +13,9 @@
 //!    indicator touches has ruled most addresses out;
 //! 3. MD5, SHA-1 and SHA-256: the runs of 32, 40 or 64 hex digits standing alone are
 //!    looked up in a hash map;
-//! 4. when there are regular expressions, one `RegexSet` runs over the field;
+//! 4. when there are regular expressions, one `RegexSet` runs over the field, only where a
+//!    literal every match of some pattern must contain is found (when each pattern has
+//!    one) and where one alternation of all the patterns matches;
 //! 5. domains and file names spelled only with letters, digits, `-`, `_` and dots (nearly
 //!    all of them) are not in the automaton either: a match of one lies inside a run of
 //!    such bytes that holds a dot, starts where the run or a label starts and ends where
@@ -44,6 +46,7 @@ use super::{Indicator, Kind};
 use crate::error::{Error, Result};
 
 /// One literal pattern of the Aho-Corasick automaton.
+#[derive(Clone)]
 struct Pattern {
     indicator: u32,
     kind: Kind,
@@ -56,6 +59,7 @@ struct Pattern {
 
 /// Address ranges by prefix length: for each length present, the masked network
 /// addresses and the indicators they stand for.
+#[derive(Clone)]
 struct Nets<T> {
     by_prefix: Vec<(u8, HashMap<T, Vec<u32>>)>,
 }
@@ -85,7 +89,11 @@ impl<T: Copy + Eq + std::hash::Hash> Nets<T> {
     }
 }
 
-/// The compiled form of a set of indicators.
+/// The compiled form of a set of indicators. Each sweeping thread should have a clone:
+/// the regular expressions then have search caches of their own (a shared one hands its
+/// cache to the first thread cheaply and to every other one through a lock, per field);
+/// the Aho-Corasick automata are shared, the small lookup tables copied.
+#[derive(Clone)]
 pub struct Matcher {
     count: usize,
     ac: Option<AhoCorasick>,
@@ -111,6 +119,65 @@ pub struct Matcher {
     any_regex: Option<regex::bytes::Regex>,
     regex: Option<RegexSet>,
     regex_ids: Vec<u32>,
+    /// For each regular expression, literals one of which every match contains (see
+    /// [`required_literals`]); `None` when some pattern has none, and the alternation
+    /// runs over every field.
+    regex_gate: Option<AhoCorasick>,
+}
+
+/// Literals one of which every match of `pattern` contains, each at least
+/// [`MIN_REQUIRED`] bytes (the longest such choice), or `None` when there are none: a
+/// pattern that can match without a literal of its own (`\d+`, `(?i)evil`, whose letters
+/// are classes), or whose literals are too short to be worth looking for.
+fn required_literals(pattern: &str) -> Option<Vec<Vec<u8>>> {
+    let hir = regex_syntax::ParserBuilder::new()
+        .utf8(false)
+        .build()
+        .parse(pattern)
+        .ok()?;
+    required(&hir).filter(|set| set.iter().all(|l| l.len() >= MIN_REQUIRED))
+}
+
+/// The shortest literal worth gating a regular expression on.
+const MIN_REQUIRED: usize = 3;
+/// The most alternatives a required set may have.
+const MAX_REQUIRED: usize = 16;
+
+fn required(hir: &regex_syntax::hir::Hir) -> Option<Vec<Vec<u8>>> {
+    use regex_syntax::hir::HirKind;
+    match hir.kind() {
+        HirKind::Literal(lit) => Some(vec![lit.0.to_vec()]),
+        HirKind::Capture(c) => required(&c.sub),
+        HirKind::Repetition(r) if r.min >= 1 => required(&r.sub),
+        // Every part must match: any part's literals will do; the one whose shortest
+        // literal is longest is the rarest to find.
+        HirKind::Concat(parts) => parts
+            .iter()
+            .filter_map(required)
+            .max_by_key(|set| set.iter().map(Vec::len).min().unwrap_or(0)),
+        // One branch matches: every branch needs literals, and any of them may be the one.
+        HirKind::Alternation(branches) => {
+            let mut all = Vec::new();
+            for b in branches {
+                all.extend(required(b)?);
+            }
+            (all.len() <= MAX_REQUIRED).then_some(all)
+        }
+        _ => None,
+    }
+}
+
+/// An automaton of the required literals of every pattern, or `None` when some pattern
+/// has none (then nothing can be ruled out without running the patterns).
+fn regex_gate(patterns: &[String]) -> Option<AhoCorasick> {
+    if patterns.is_empty() {
+        return None;
+    }
+    let mut literals = Vec::new();
+    for p in patterns {
+        literals.extend(required_literals(p)?);
+    }
+    AhoCorasick::new(&literals).ok()
 }
 
 fn mask4(prefix: u8) -> u32 {
@@ -231,6 +298,7 @@ impl Matcher {
                     .map_err(|e| Error::Invalid(format!("indicator set: {e}")))?,
             )
         };
+        let regex_gate = regex_gate(&regexes);
         let (any_regex, regex) = if regexes.is_empty() {
             (None, None)
         } else {
@@ -295,6 +363,7 @@ impl Matcher {
             any_regex,
             regex,
             regex_ids,
+            regex_gate,
         })
     }
 
@@ -370,7 +439,9 @@ impl Matcher {
             });
         }
         if let Some(set) = &self.regex {
-            if self.any_regex.as_ref().is_none_or(|any| any.is_match(text)) {
+            if self.regex_gate.as_ref().is_none_or(|g| g.is_match(text))
+                && self.any_regex.as_ref().is_none_or(|any| any.is_match(text))
+            {
                 for i in set.matches(text).iter() {
                     found.push(self.regex_ids[i]);
                 }
@@ -449,6 +520,7 @@ impl Matcher {
 }
 
 /// A set of `2^bits` bits: a key's bit set means "maybe", clear means "no".
+#[derive(Clone)]
 struct BitFilter {
     bits: u32,
     words: Box<[u64]>,
@@ -497,6 +569,7 @@ fn token_hash(key: &[u8]) -> u64 {
 }
 
 /// A domain or file name found by [`Matcher::scan_run`].
+#[derive(Clone)]
 struct TokenPattern {
     /// The value in lower case.
     key: Box<[u8]>,
@@ -924,9 +997,12 @@ mod tests {
         assert!(total > 500, "only {total} hits: the generator is too weak");
     }
 
-    fn hits(iocs: &[&str], text: &str) -> Vec<String> {
-        let inds: Vec<Indicator> = iocs
-            .iter()
+    fn matcher(iocs: &[&str]) -> Matcher {
+        Matcher::new(&indicators(iocs)).unwrap()
+    }
+
+    fn indicators(iocs: &[&str]) -> Vec<Indicator> {
+        iocs.iter()
             .map(|v| {
                 crate::ioc::list::parse_text(v)
                     .indicators
@@ -934,7 +1010,11 @@ mod tests {
                     .map(|e| e.indicator)
                     .unwrap_or_else(|| detect(v).unwrap())
             })
-            .collect();
+            .collect()
+    }
+
+    fn hits(iocs: &[&str], text: &str) -> Vec<String> {
+        let inds = indicators(iocs);
         let m = Matcher::new(&inds).unwrap();
         let mut found = Vec::new();
         m.scan(text.as_bytes(), &mut found);
@@ -1057,5 +1137,49 @@ mod tests {
         let v = ["regex:(?x) evil \\d+  # a comment", "regex:cmd"];
         assert_eq!(hits(&v, "evil42 and cmd"), v);
         assert!(hits(&v, "evil and shell").is_empty());
+    }
+
+    #[test]
+    fn required_literals_are_what_every_match_must_contain() {
+        let req = |p: &str| {
+            required_literals(p).map(|set| {
+                set.into_iter()
+                    .map(|l| String::from_utf8(l).unwrap())
+                    .collect::<Vec<_>>()
+            })
+        };
+        // The longest literal part of a sequence.
+        assert_eq!(
+            req("evil[0-9a-f]{6}\\.example/wp-(admin|login)"),
+            Some(vec![".example/wp-".into()])
+        );
+        // Every branch of an alternation, or nothing.
+        assert_eq!(
+            req("(?:mimikatz|sekurlsa)::"),
+            Some(vec!["mimikatz".into(), "sekurlsa".into()])
+        );
+        assert_eq!(req("cmd(\\.exe)?"), Some(vec!["cmd".into()]));
+        assert_eq!(req("powershell|\\d+"), None);
+        // Case-insensitive letters are classes, not literals; short ones are not worth it.
+        assert_eq!(req("(?i)mimikatz"), None);
+        assert_eq!(req("a|b{3}"), None);
+        assert_eq!(req("(x)*evil"), Some(vec!["evil".into()]));
+    }
+
+    #[test]
+    fn the_regex_gate_only_skips_fields_no_pattern_can_match() {
+        let gated = [
+            "regex:evil[0-9a-f]{6}\\.example/wp-(admin|login)",
+            "regex:(?:mimikatz|sekurlsa)::\\w+",
+        ];
+        let m = matcher(&gated);
+        assert!(m.regex_gate.is_some());
+        assert_eq!(hits(&gated, "GET /evil0a1b2c.example/wp-login"), [gated[0]]);
+        assert_eq!(hits(&gated, "run sekurlsa::logonpasswords"), [gated[1]]);
+        assert!(hits(&gated, "evil0a1b2c.example/wp-json mimikatz").is_empty());
+        // One pattern without a literal of its own: no gate, and every pattern still runs.
+        let open = ["regex:(?i)mimikatz", "regex:sekurlsa::\\w+"];
+        assert!(matcher(&open).regex_gate.is_none());
+        assert_eq!(hits(&open, "MimiKatz sekurlsa::x"), open);
     }
 }

@@ -76,7 +76,11 @@ pub fn find_hits(path: &Path, matcher: &Matcher, threads: usize) -> Result<Found
     let results: Vec<Result<Found>> = std::thread::scope(|s| {
         let workers: Vec<_> = (0..threads)
             .map(|_| {
-                s.spawn(|| -> Result<Found> {
+                // A clone per thread: its regular expressions get caches of their own.
+                let matcher = matcher.clone();
+                let next = &next;
+                s.spawn(move || -> Result<Found> {
+                    let matcher = &matcher;
                     let case = Case::open_read_only(path)?;
                     let mut out = Found {
                         events: 0,
