@@ -373,11 +373,13 @@ fn an_import_commits_into_the_log_and_a_checkpoint_copies_it_into_the_main_file(
     assert!(done.log_frames > 0);
     assert_eq!(done.checkpointed, done.log_frames);
     assert!(std::fs::metadata(&path).unwrap().len() > main_file_before);
-    // The next write still works, and a second checkpoint finds everything copied.
+    // The next write still works (reusing the log from its start), and a second
+    // checkpoint finds everything copied.
     case.write(|tx| tx.insert_custody(s.evidence_id, 0, "t", "noted", "{}"))
         .unwrap();
     let again = case.checkpoint().unwrap();
     assert_eq!(again.checkpointed, again.log_frames);
+    assert!(again.log_frames < done.log_frames);
     drop(case);
     assert_eq!(
         Case::open_read_only(&path).unwrap().event_count().unwrap(),

@@ -238,6 +238,9 @@ pub const CASE_PAGE_SIZE: i64 = 65_536;
 /// log copies them into the main file.
 const WAL_AUTOCHECKPOINT: i64 = 1000;
 
+/// The most bytes a write-ahead log keeps on disk once checkpointed and reused.
+const WAL_KEPT_BYTES: i64 = 64 << 20;
+
 /// What a checkpoint found and did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Checkpoint {
@@ -274,6 +277,9 @@ fn harden(conn: &Connection) -> Result<()> {
     // commit, which the investigator sees and redoes (evidence files are untouched).
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "cache_size", -65_536)?;
+    // A large import leaves a write-ahead log as large as what it wrote; once that is
+    // checkpointed, the log is cut back to this size when it is next reused.
+    conn.pragma_update(None, "journal_size_limit", WAL_KEPT_BYTES)?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
     Ok(())
 }
