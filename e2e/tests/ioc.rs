@@ -76,6 +76,11 @@ async fn imports_iocs_sweeps_and_filters_the_timeline_to_hits() {
             click_in_view(&c, &indicator).await;
             let total = wait_text(&c, "#tl-total", |t| t.starts_with("326 ")).await;
             assert!(total.contains("event"), "{total}");
+            // The rows too (a refresh of the case after the sweep may recount once): the
+            // first hit carries the `ioc` tag, and the count is still 326.
+            let first = wait_text(&c, "#timeline .tl-row", |t| t.contains("ioc")).await;
+            assert!(first.contains("203.0.113.45"), "{first}");
+            wait_text(&c, "#tl-total", |t| t.starts_with("326 ")).await;
             screenshot(&c, "ioc-filtered.png").await;
 
             // An event's drawer names the indicators that hit it and where.
