@@ -310,38 +310,25 @@ fn import_item(
         format: format.map(Format::name),
     };
     let evidence_id = evidence::begin(tx, &item.origin, &acq)?;
-    let mut summary = ImportSummary {
-        path: path.clone(),
-        evidence_id,
-        sha256: String::new(),
-        format: format.map(|f| f.name().to_string()),
-        gzip,
-        events: 0,
-        issues: 0,
-        skipped: 0,
-        first_ts: None,
-        last_ts: None,
-    };
     let raw = item.open_raw().map_err(io_err)?;
     let bytes_total = item.raw_size().map_err(io_err)?;
-    let parser = format.map(|f| {
-        let file = FileContext {
-            path: PathBuf::from(&path),
-            modified: item.modified,
-        };
-        f.parser(&file, opts)
-    });
-    // `prepare` reads the input once before `parse` does.
-    let mut again = BufReader::with_capacity(
-        256 * 1024,
-        item.open_content(Arc::new(AtomicU64::new(0)))
-            .map_err(io_err)?,
-    );
     let raw_read = Arc::new(AtomicU64::new(0));
-    let mut input = BufReader::with_capacity(
-        256 * 1024,
-        item.open_content(raw_read.clone()).map_err(io_err)?,
-    );
+    // The parser and what it reads: the input twice, since `prepare` reads it once
+    // before `parse` does. Nothing is opened for an item no parser reads.
+    let parsing_job = format
+        .map(|f| -> Result<_> {
+            let file = FileContext {
+                path: PathBuf::from(&path),
+                modified: item.modified,
+            };
+            let open = |count| -> Result<_> {
+                let content = item.open_content(count).map_err(io_err)?;
+                Ok(BufReader::with_capacity(256 * 1024, content))
+            };
+            let again = open(Arc::new(AtomicU64::new(0)))?;
+            Ok((f.parser(&file, opts), again, open(raw_read.clone())?))
+        })
+        .transpose()?;
     let mut writer = tx.event_writer(evidence_id)?;
     let (out, work) = sync_channel(BATCHES_IN_FLIGHT);
     let (recycle, recycled) = channel();
@@ -387,8 +374,8 @@ fn import_item(
         });
         // With no parser, the sink (and its sender) is dropped here, so that storing ends
         // when the evidence thread does.
-        let parser_thread = match parser {
-            Some(mut parser) => Some(scope.spawn(move || -> Result<()> {
+        let parser_thread = match parsing_job {
+            Some((mut parser, mut again, mut input)) => Some(scope.spawn(move || -> Result<()> {
                 parser.prepare(&mut again)?;
                 parser.parse(&mut input, &mut parsing)?;
                 parsing.flush()
@@ -412,15 +399,22 @@ fn import_item(
         // When storing stopped first, the others' error is only the closed channel.
         stored.and(packed).and(parsed)
     })?;
-    let hashes = hashes.ok_or_else(|| Error::Invalid(format!("{path}: no digests")))?;
-    summary.sha256 = hashes.sha256;
+    // Storing ended without error, so the evidence thread got to its last message.
+    let hashes = hashes.expect("the evidence thread sends the digests last");
+    let summary = ImportSummary {
+        path: path.clone(),
+        evidence_id,
+        sha256: hashes.sha256,
+        format: format.map(|f| f.name().to_string()),
+        gzip,
+        events: sink.events,
+        issues: sink.issues,
+        skipped: sink.skipped,
+        first_ts: sink.first.map(format_micros),
+        last_ts: sink.last.map(format_micros),
+    };
     if let Some(format) = format {
         sink.report()?;
-        summary.events = sink.events;
-        summary.issues = sink.issues;
-        summary.skipped = sink.skipped;
-        summary.first_ts = sink.first.map(format_micros);
-        summary.last_ts = sink.last.map(format_micros);
         tx.insert_custody(
             evidence_id,
             now_micros(),

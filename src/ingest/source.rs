@@ -94,8 +94,19 @@ impl Item {
 
     /// The item's bytes as acquired.
     pub fn open_raw(&self) -> io::Result<Box<dyn Read + Send + '_>> {
+        Ok(Box::new(File::open(self.raw_path()?)?))
+    }
+
+    /// The size of the raw bytes (for a zip member, once extracted).
+    pub fn raw_size(&self) -> io::Result<u64> {
+        Ok(std::fs::metadata(self.raw_path()?)?.len())
+    }
+
+    /// Where the raw bytes are: the file, or a zip member extracted (once) to a temporary
+    /// file.
+    fn raw_path(&self) -> io::Result<&Path> {
         match &self.kind {
-            Kind::File(path) => Ok(Box::new(File::open(path)?)),
+            Kind::File(path) => Ok(path),
             Kind::ZipMember {
                 archive,
                 index,
@@ -105,22 +116,7 @@ impl Item {
                     let tmp = extract_member(archive, *index)?;
                     let _ = extracted.set(tmp);
                 }
-                let tmp = extracted.get().expect("extracted above");
-                Ok(Box::new(File::open(tmp.path())?))
-            }
-        }
-    }
-
-    /// The size of the raw bytes (for a zip member, once extracted).
-    pub fn raw_size(&self) -> io::Result<u64> {
-        match &self.kind {
-            Kind::File(path) => Ok(std::fs::metadata(path)?.len()),
-            Kind::ZipMember { extracted, .. } => {
-                if extracted.get().is_none() {
-                    self.open_raw()?;
-                }
-                let tmp = extracted.get().expect("extracted by open_raw");
-                Ok(tmp.as_file().metadata()?.len())
+                Ok(extracted.get().expect("extracted above").path())
             }
         }
     }
