@@ -2,6 +2,7 @@
 //! Pieces every parser needs: reading JSON lines, reading times in the common
 //! spellings, and turning leftover fields into `attrs`.
 
+use std::borrow::Cow;
 use std::io::BufRead;
 
 use chrono::{DateTime, NaiveDateTime, Offset, TimeZone, Utc};
@@ -120,10 +121,15 @@ pub fn sniff_json_lines(head: &[u8], accept: impl Fn(&Map<String, Value>) -> boo
 
 /// A string field, if present and not empty (numbers are given as text).
 pub fn text(map: &Map<String, Value>, key: &str) -> Option<String> {
+    text_ref(map, key).map(Cow::into_owned)
+}
+
+/// [`text`], borrowed where the value is text already.
+pub fn text_ref<'a>(map: &'a Map<String, Value>, key: &str) -> Option<Cow<'a, str>> {
     match map.get(key)? {
-        Value::String(s) if !s.is_empty() && s != "-" => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
+        Value::String(s) if !s.is_empty() && s != "-" => Some(Cow::Borrowed(s)),
+        Value::Number(n) => Some(Cow::Owned(n.to_string())),
+        Value::Bool(b) => Some(Cow::Owned(b.to_string())),
         _ => None,
     }
 }

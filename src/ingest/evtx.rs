@@ -18,12 +18,17 @@
 //! What the fields mean (user, addresses, action, message) is shared with the JSON
 //! exports in [`super::windows`].
 
+use std::fmt;
 use std::io::BufRead;
+use std::marker::PhantomData;
 use std::sync::mpsc::sync_channel;
 use std::sync::Arc;
 
 use evtx::err::EvtxError;
 use evtx::{EvtxChunkData, EvtxParser as Reader, ParserSettings};
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::common::parse_time;
@@ -91,6 +96,134 @@ fn locate(err: &EvtxError, chunk: Option<u64>) -> String {
     }
 }
 
+/// A record's rendered JSON, read in one pass into what its event is made of: the System
+/// values, typed, and the EventData/UserData sections as they are. A record whose root
+/// is not `Event` is read as the event itself.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Rendered {
+    #[serde(rename = "Event")]
+    event: Option<Box<Lenient<Rendered>>>,
+    #[serde(rename = "System")]
+    system: Lenient<System>,
+    #[serde(rename = "EventData")]
+    event_data: Option<Value>,
+    #[serde(rename = "UserData")]
+    user_data: Option<Value>,
+}
+
+/// `Event/System`: the values the columns and `attrs` take, each as the crate wrote it.
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "PascalCase")]
+struct System {
+    provider: Lenient<Attributes<ProviderAttrs>>,
+    #[serde(rename = "EventID")]
+    event_id: Option<Value>,
+    version: Option<Value>,
+    level: Option<Value>,
+    task: Option<Value>,
+    opcode: Option<Value>,
+    keywords: Option<Value>,
+    time_created: Lenient<Attributes<TimeAttrs>>,
+    #[serde(rename = "EventRecordID")]
+    event_record_id: Option<Value>,
+    correlation: Lenient<Attributes<CorrelationAttrs>>,
+    execution: Lenient<Attributes<ExecutionAttrs>>,
+    channel: Option<Value>,
+    computer: Option<Value>,
+    security: Lenient<Attributes<SecurityAttrs>>,
+}
+
+/// An element whose values are its attributes (`{"#attributes": {..}}`).
+#[derive(Deserialize, Default)]
+#[serde(default, bound(deserialize = "T: Deserialize<'de> + Default"))]
+struct Attributes<T> {
+    #[serde(rename = "#attributes")]
+    of: Lenient<T>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "PascalCase")]
+struct ProviderAttrs {
+    name: Option<Value>,
+    guid: Option<Value>,
+    event_source_name: Option<Value>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "PascalCase")]
+struct TimeAttrs {
+    system_time: Option<Value>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct CorrelationAttrs {
+    #[serde(rename = "ActivityID")]
+    activity_id: Option<Value>,
+    #[serde(rename = "RelatedActivityID")]
+    related_activity_id: Option<Value>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ExecutionAttrs {
+    #[serde(rename = "ProcessID")]
+    process_id: Option<Value>,
+    #[serde(rename = "ThreadID")]
+    thread_id: Option<Value>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct SecurityAttrs {
+    #[serde(rename = "UserID")]
+    user_id: Option<Value>,
+}
+
+/// A `T` read from a JSON object, and `T::default()` from any other JSON value: an odd
+/// shape in a damaged record costs that part of the event, not the event.
+#[derive(Default)]
+struct Lenient<T>(T);
+
+impl<'de, T: Deserialize<'de> + Default> Deserialize<'de> for Lenient<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Visit<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de> + Default> Visitor<'de> for Visit<T> {
+            type Value = T;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> std::result::Result<T, A::Error> {
+                T::deserialize(MapAccessDeserializer::new(map))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<T, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(T::default())
+            }
+            fn visit_bool<E>(self, _: bool) -> std::result::Result<T, E> {
+                Ok(T::default())
+            }
+            fn visit_i64<E>(self, _: i64) -> std::result::Result<T, E> {
+                Ok(T::default())
+            }
+            fn visit_u64<E>(self, _: u64) -> std::result::Result<T, E> {
+                Ok(T::default())
+            }
+            fn visit_f64<E>(self, _: f64) -> std::result::Result<T, E> {
+                Ok(T::default())
+            }
+            fn visit_str<E>(self, _: &str) -> std::result::Result<T, E> {
+                Ok(T::default())
+            }
+            fn visit_unit<E>(self) -> std::result::Result<T, E> {
+                Ok(T::default())
+            }
+        }
+        d.deserialize_any(Visit(PhantomData)).map(Lenient)
+    }
+}
+
 /// `{"#attributes": {..}, "#text": v}` -> `v`; anything else as it is.
 fn text_of(v: &Value) -> &Value {
     match v {
@@ -99,19 +232,25 @@ fn text_of(v: &Value) -> &Value {
     }
 }
 
-fn attribute<'a>(v: Option<&'a Value>, name: &str) -> Option<&'a Value> {
-    v?.get("#attributes")?.get(name)
+/// [`text_of`], keeping the value.
+fn into_text(v: Value) -> Value {
+    match v {
+        Value::Object(mut m) if m.contains_key("#text") => m.remove("#text").unwrap_or_default(),
+        _ => v,
+    }
 }
 
 /// The fields of an EventData or UserData section, flat. EventData's `Data` elements are
 /// named fields; UserData holds one provider-defined element whose children are the
 /// fields (its name goes to `user_data`).
-fn flatten_section(section: &Value, user_data: bool, out: &mut Map<String, Value>) {
-    let Value::Object(m) = section else {
-        if !section.is_null() {
-            out.insert("Data".into(), section.clone());
+fn flatten_section(section: Value, user_data: bool, out: &mut Map<String, Value>) {
+    let m = match section {
+        Value::Object(m) => m,
+        Value::Null => return,
+        other => {
+            out.insert("Data".into(), other);
+            return;
         }
-        return;
     };
     for (k, v) in m {
         if k == "#attributes" {
@@ -119,53 +258,79 @@ fn flatten_section(section: &Value, user_data: bool, out: &mut Map<String, Value
         }
         match v {
             Value::Object(inner) if user_data && !inner.contains_key("#text") => {
-                out.insert("user_data".into(), Value::String(k.clone()));
-                flatten_section(v, false, out);
+                out.insert("user_data".into(), Value::String(k));
+                flatten_section(Value::Object(inner), false, out);
             }
-            _ => {
-                out.insert(k.clone(), text_of(v).clone());
+            v => {
+                out.insert(k, into_text(v));
             }
         }
     }
 }
 
+/// Reads one record's rendered JSON into an event.
+fn read_record(json: &[u8], header_id: u64) -> std::result::Result<Event, String> {
+    let rendered = serde_json::from_slice::<Lenient<Rendered>>(json)
+        .map_err(|e| format!("the crate's JSON does not parse: {e}"))?;
+    Ok(event_of(rendered.0, header_id))
+}
+
 /// Turns one record, rendered to JSON by the crate, into an event.
-fn event_of(json: &Value, header_id: u64) -> Event {
-    let event = json.get("Event").unwrap_or(json);
-    let system = event.get("System");
-    let sys = |k: &str| system.and_then(|s| s.get(k));
-    let sys_attr = |k: &str, a: &str| attribute(sys(k), a);
+fn event_of(json: Rendered, header_id: u64) -> Event {
+    let event = match json.event {
+        Some(inner) => inner.0,
+        None => json,
+    };
+    let system = event.system.0;
+    let provider_attrs = system.provider.0.of.0;
+    let time_attrs = system.time_created.0.of.0;
+    let correlation = system.correlation.0.of.0;
+    let execution = system.execution.0.of.0;
+    let security = system.security.0.of.0;
 
     let mut fields = Map::new();
-    if let Some(d) = event.get("EventData") {
+    if let Some(d) = event.event_data {
         flatten_section(d, false, &mut fields);
     }
-    if let Some(d) = event.get("UserData") {
+    if let Some(d) = event.user_data {
         flatten_section(d, true, &mut fields);
     }
 
-    let id_value = sys("EventID").map(text_of);
-    let record_id = sys("EventRecordID").map(text_of).and_then(as_u64);
-    let time_text = sys_attr("TimeCreated", "SystemTime").and_then(as_text);
+    let id_value = system.event_id.as_ref().map(text_of);
+    let record_id = system
+        .event_record_id
+        .as_ref()
+        .map(text_of)
+        .and_then(as_u64);
+    let time_text = time_attrs.system_time.as_ref().and_then(as_text);
     let (ts, ts_quality) = match time_text.as_deref().and_then(|t| parse_time(t, true)) {
         Some((ts, q)) => (Some(ts), q),
         None => (None, TsQuality::missing()),
     };
-    let provider = sys_attr("Provider", "Name").and_then(as_text);
+    let provider = provider_attrs.name.as_ref().and_then(as_text);
+    let qualifiers = match &system.event_id {
+        Some(Value::Object(m)) => m
+            .get("#attributes")
+            .and_then(|a| a.get("Qualifiers"))
+            .cloned(),
+        _ => None,
+    };
 
     let rec = WinRecord {
         event_id: id_value
             .and_then(as_u64)
             .and_then(|n| u32::try_from(n).ok()),
         event_id_text: id_value.and_then(as_text),
-        channel: sys("Channel").map(text_of).and_then(as_text),
+        channel: system.channel.as_ref().map(text_of).and_then(as_text),
         provider: provider.clone(),
-        computer: sys("Computer").map(text_of).and_then(as_text),
-        level: sys("Level")
+        computer: system.computer.as_ref().map(text_of).and_then(as_text),
+        level: system
+            .level
+            .as_ref()
             .map(text_of)
             .and_then(as_u64)
             .and_then(|n| u8::try_from(n).ok()),
-        user_sid: sys_attr("Security", "UserID").and_then(as_text),
+        user_sid: security.user_id.as_ref().and_then(as_text),
         fields: Some(&fields),
         rendered: None,
     };
@@ -185,33 +350,21 @@ fn event_of(json: &Value, header_id: u64) -> Event {
             attrs.insert(k.into(), v);
         }
     };
-    put("channel", rec.channel.clone().map(Value::String));
+    put("channel", rec.channel.map(Value::String));
     put("provider", provider.map(Value::String));
-    put("provider_guid", sys_attr("Provider", "Guid").cloned());
-    put(
-        "event_source_name",
-        sys_attr("Provider", "EventSourceName").cloned(),
-    );
-    put(
-        "qualifiers",
-        attribute(sys("EventID"), "Qualifiers").cloned(),
-    );
-    put("version", sys("Version").cloned());
-    put("level", sys("Level").cloned());
-    put("task", sys("Task").cloned());
-    put("opcode", sys("Opcode").cloned());
-    put("keywords", sys("Keywords").cloned());
-    put("process_id", sys_attr("Execution", "ProcessID").cloned());
-    put("thread_id", sys_attr("Execution", "ThreadID").cloned());
-    put("user_sid", sys_attr("Security", "UserID").cloned());
-    put(
-        "activity_id",
-        sys_attr("Correlation", "ActivityID").cloned(),
-    );
-    put(
-        "related_activity_id",
-        sys_attr("Correlation", "RelatedActivityID").cloned(),
-    );
+    put("provider_guid", provider_attrs.guid);
+    put("event_source_name", provider_attrs.event_source_name);
+    put("qualifiers", qualifiers);
+    put("version", system.version);
+    put("level", system.level);
+    put("task", system.task);
+    put("opcode", system.opcode);
+    put("keywords", system.keywords);
+    put("process_id", execution.process_id);
+    put("thread_id", execution.thread_id);
+    put("user_sid", security.user_id);
+    put("activity_id", correlation.activity_id);
+    put("related_activity_id", correlation.related_activity_id);
     put("record_header_id", Some(header_id.into()));
     if record_id.is_none() {
         put(
@@ -287,14 +440,9 @@ fn parse_chunk(chunk: &mut EvtxChunkData, settings: &Arc<ParserSettings>, out: &
         let rendered = record
             .into_json_bytes()
             .map_err(|e| explain(&e))
-            .and_then(|r| {
-                let v = serde_json::from_slice::<Value>(&r.data)
-                    .map_err(|e| format!("the crate's JSON does not parse: {e}"))?;
-                Ok((v, r.data))
-            });
+            .and_then(|r| Ok((read_record(&r.data, header_id)?, r.data)));
         out.push(match rendered {
-            Ok((json, raw)) => {
-                let mut event = event_of(&json, header_id);
+            Ok((mut event, raw)) => {
                 event.raw = raw;
                 if let Some(n) = number {
                     event.attrs.insert("chunk".into(), n.into());
@@ -432,7 +580,7 @@ mod tests {
             "EventData": {"ServiceName": "evil", "ImagePath": "%COMSPEC% /c x",
                 "ServiceType": "user mode service", "StartType": "demand start",
                 "AccountName": "LocalSystem"}}});
-        let e = event_of(&json, 3);
+        let e = read_record(json.to_string().as_bytes(), 3).unwrap();
         assert_eq!(e.locator, "record 9871");
         assert_eq!(e.ts, Some(1_552_956_089_123_456));
         assert_eq!(e.ts_source.as_deref(), Some("2019-03-19T00:41:29.1234567Z"));
@@ -450,7 +598,7 @@ mod tests {
             "EventRecordID": 5},
             "UserData": {"LogFileCleared": {"#attributes": {"xmlns": "x"},
                 "SubjectUserName": "admin", "SubjectDomainName": "CORP"}}}});
-        let e = event_of(&json, 1);
+        let e = read_record(json.to_string().as_bytes(), 1).unwrap();
         assert_eq!(e.user.as_deref(), Some("admin"));
         assert_eq!(e.attrs["user_data"], "LogFileCleared");
         assert_eq!(e.ts, None);

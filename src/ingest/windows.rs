@@ -13,7 +13,7 @@ use std::net::IpAddr;
 
 use serde_json::{Map, Value};
 
-use super::common::{first_text, text};
+use super::common::{first_text, text, text_ref};
 use crate::event::Event;
 
 /// The log an event id belongs to, told from its channel or provider.
@@ -357,20 +357,39 @@ fn ip_field(fields: &Map<String, Value>, keys: &[&str]) -> Option<String> {
 /// `MESSAGE_VALUE_MAX` characters.
 fn one_line(v: &str) -> String {
     let mut s = String::new();
-    for (n, c) in v
-        .split(|c: char| c.is_whitespace() || c.is_control())
-        .filter(|w| !w.is_empty())
-        .flat_map(|w| std::iter::once(' ').chain(w.chars()))
-        .skip(1)
-        .enumerate()
-    {
-        if n == MESSAGE_VALUE_MAX {
-            s.push('…');
-            break;
-        }
-        s.push(c);
-    }
+    push_one_line(&mut s, v);
     s
+}
+
+/// Appends [`one_line`] of `v` to `out`.
+fn push_one_line(out: &mut String, v: &str) {
+    let mut n = 0;
+    let words = v
+        .split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|w| !w.is_empty());
+    for (i, word) in words.enumerate() {
+        if i > 0 {
+            if n == MESSAGE_VALUE_MAX {
+                out.push('…');
+                return;
+            }
+            out.push(' ');
+            n += 1;
+        }
+        if word.is_ascii() && n + word.len() <= MESSAGE_VALUE_MAX {
+            out.push_str(word);
+            n += word.len();
+            continue;
+        }
+        for c in word.chars() {
+            if n == MESSAGE_VALUE_MAX {
+                out.push('…');
+                return;
+            }
+            out.push(c);
+            n += 1;
+        }
+    }
 }
 
 /// The severity of a `Level`.
@@ -386,10 +405,6 @@ pub fn severity_of_level(level: u8) -> Option<&'static str> {
 }
 
 impl WinRecord<'_> {
-    fn field(&self, key: &str) -> Option<String> {
-        self.fields.and_then(|f| text(f, key))
-    }
-
     /// Fills `host`, `user`, `src_ip`, `dst_ip`, `process`, `event_code`, `action`,
     /// `severity` and `message` of `event`.
     pub fn fill(&self, event: &mut Event) {
@@ -425,7 +440,7 @@ impl WinRecord<'_> {
         let mut m = String::new();
         if let Some(channel) = &self.channel {
             m.push('[');
-            m.push_str(&one_line(channel));
+            push_one_line(&mut m, channel);
             m.push_str("] ");
         }
         m.push_str(self.event_id_text.as_deref().unwrap_or("(no event id)"));
@@ -439,14 +454,16 @@ impl WinRecord<'_> {
         }
         let (keys, most) =
             known.map_or((GENERIC_KEYS, MESSAGE_KEYS_MAX), |k| (k.keys, k.keys.len()));
-        let shown = keys
-            .iter()
-            .filter_map(|key| Some(format!("{key}={}", one_line(&self.field(key)?))))
-            .take(most)
-            .collect::<Vec<_>>();
-        if !shown.is_empty() {
-            m.push_str(": ");
-            m.push_str(&shown.join(" "));
+        let fields = self.fields.into_iter().flat_map(|f| {
+            keys.iter()
+                .filter_map(|key| Some((*key, text_ref(f, key)?)))
+                .take(most)
+        });
+        for (i, (key, value)) in fields.enumerate() {
+            m.push_str(if i == 0 { ": " } else { " " });
+            m.push_str(key);
+            m.push('=');
+            push_one_line(&mut m, &value);
         }
         m
     }
@@ -488,6 +505,26 @@ mod tests {
         let mut e = Event::default();
         rec.fill(&mut e);
         e
+    }
+
+    #[test]
+    fn one_line_joins_words_and_cuts_at_the_limit_in_characters() {
+        assert_eq!(one_line("  a \r\n\tb\u{0}\u{1b}c  "), "a b c");
+        let a = "a".repeat(MESSAGE_VALUE_MAX);
+        assert_eq!(one_line(&a), a);
+        assert_eq!(one_line(&format!("{a}b")), format!("{a}…"));
+        assert_eq!(one_line(&format!("{a} b")), format!("{a}…"));
+        let short = "a".repeat(MESSAGE_VALUE_MAX - 1);
+        assert_eq!(one_line(&format!("{short}  bc")), format!("{short} …"));
+        let wide = "é".repeat(MESSAGE_VALUE_MAX + 1);
+        assert_eq!(
+            one_line(&wide),
+            format!("{}…", "é".repeat(MESSAGE_VALUE_MAX))
+        );
+        assert_eq!(
+            one_line(&format!("x {wide}")).chars().count(),
+            MESSAGE_VALUE_MAX + 1
+        );
     }
 
     #[test]
