@@ -110,8 +110,10 @@ enum Work {
 
 /// Events per batch handed from the parsing thread to the storing thread.
 const BATCH: usize = 2048;
-/// A batch is handed over early when its buffer holds this many bytes (EVTX rows are big).
-const BATCH_BYTES: usize = 4 << 20;
+/// A batch is handed over early when its buffer holds this many bytes. EVTX rows are big
+/// (about 3 KB): a 1 MiB log is some ten batches, so storing starts while the rest is
+/// parsed, where one batch of the whole file left the storing thread idle until the end.
+const BATCH_BYTES: usize = 256 << 10;
 /// Messages on their way to the storing thread at most: with [`BATCH_BYTES`] and
 /// [`evidence::CHUNK_SIZE`], this bounds the memory an import holds, whatever the size of
 /// the evidence.
