@@ -26,8 +26,8 @@ use std::sync::Arc;
 
 use evtx::err::EvtxError;
 use evtx::{EvtxChunkData, EvtxParser as Reader, ParserSettings};
-use serde::de::value::MapAccessDeserializer;
-use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
@@ -97,19 +97,111 @@ fn locate(err: &EvtxError, chunk: Option<u64>) -> String {
 }
 
 /// A record's rendered JSON, read in one pass into what its event is made of: the System
-/// values, typed, and the EventData/UserData sections as they are. A record whose root
-/// is not `Event` is read as the event itself.
-#[derive(Deserialize, Default)]
-#[serde(default)]
+/// values, typed, and the EventData/UserData fields, flattened as they are read (see
+/// [`flatten_section`]). A record whose root is not `Event` is read as the event itself.
+#[derive(Default)]
 struct Rendered {
-    #[serde(rename = "Event")]
-    event: Option<Box<Lenient<Rendered>>>,
-    #[serde(rename = "System")]
-    system: Lenient<System>,
-    #[serde(rename = "EventData")]
-    event_data: Option<Value>,
-    #[serde(rename = "UserData")]
-    user_data: Option<Value>,
+    system: System,
+    fields: Map<String, Value>,
+}
+
+/// The members of `Event` (and of a root that is not `Event`) that make the event.
+#[derive(Deserialize)]
+enum Part {
+    Event,
+    System,
+    EventData,
+    UserData,
+    #[serde(other)]
+    Other,
+}
+
+impl<'de> Deserialize<'de> for Rendered {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> Visitor<'de> for Visit {
+            type Value = Rendered;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an event rendered as a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Rendered, A::Error> {
+                let mut root = Rendered::default();
+                let mut event = None;
+                while let Some(part) = map.next_key()? {
+                    let fields = &mut root.fields;
+                    match part {
+                        Part::Event => event = Some(map.next_value::<Lenient<Rendered>>()?.0),
+                        Part::System => root.system = map.next_value::<Lenient<System>>()?.0,
+                        Part::EventData => map.next_value_seed(Section(fields, false))?,
+                        Part::UserData => map.next_value_seed(Section(fields, true))?,
+                        Part::Other => map.next_value::<IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(event.unwrap_or(root))
+            }
+        }
+        d.deserialize_any(Visit)
+    }
+}
+
+/// An EventData (`false`) or UserData (`true`) section, flattened into the map as it is
+/// read.
+struct Section<'a>(&'a mut Map<String, Value>, bool);
+
+impl<'de> DeserializeSeed<'de> for Section<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Section<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an EventData or UserData section")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
+        while let Some(key) = map.next_key::<String>()? {
+            if key == "#attributes" {
+                map.next_value::<IgnoredAny>()?;
+            } else {
+                flatten_entry(key, map.next_value()?, self.1, self.0);
+            }
+        }
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> std::result::Result<(), E> {
+        Ok(())
+    }
+    // A section that is no object is kept whole, as `Data`.
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> std::result::Result<(), A::Error> {
+        let data = Value::deserialize(SeqAccessDeserializer::new(seq))?;
+        self.0.insert("Data".into(), data);
+        Ok(())
+    }
+    fn visit_bool<E>(self, v: bool) -> std::result::Result<(), E> {
+        self.0.insert("Data".into(), v.into());
+        Ok(())
+    }
+    fn visit_i64<E>(self, v: i64) -> std::result::Result<(), E> {
+        self.0.insert("Data".into(), v.into());
+        Ok(())
+    }
+    fn visit_u64<E>(self, v: u64) -> std::result::Result<(), E> {
+        self.0.insert("Data".into(), v.into());
+        Ok(())
+    }
+    fn visit_f64<E>(self, v: f64) -> std::result::Result<(), E> {
+        self.0.insert("Data".into(), v.into());
+        Ok(())
+    }
+    fn visit_str<E>(self, v: &str) -> std::result::Result<(), E> {
+        self.0.insert("Data".into(), v.into());
+        Ok(())
+    }
 }
 
 /// `Event/System`: the values the columns and `attrs` take, each as the crate wrote it.
@@ -240,30 +332,21 @@ fn into_text(v: Value) -> Value {
     }
 }
 
-/// The fields of an EventData or UserData section, flat. EventData's `Data` elements are
+/// One member of an EventData or UserData section, flat. EventData's `Data` elements are
 /// named fields; UserData holds one provider-defined element whose children are the
-/// fields (its name goes to `user_data`).
-fn flatten_section(section: Value, user_data: bool, out: &mut Map<String, Value>) {
-    let m = match section {
-        Value::Object(m) => m,
-        Value::Null => return,
-        other => {
-            out.insert("Data".into(), other);
-            return;
-        }
-    };
-    for (k, v) in m {
-        if k == "#attributes" {
-            continue;
-        }
-        match v {
-            Value::Object(inner) if user_data && !inner.contains_key("#text") => {
-                out.insert("user_data".into(), Value::String(k));
-                flatten_section(Value::Object(inner), false, out);
+/// fields (its name goes to `user_data`). Attributes are left out.
+fn flatten_entry(key: String, value: Value, user_data: bool, out: &mut Map<String, Value>) {
+    match value {
+        Value::Object(inner) if user_data && !inner.contains_key("#text") => {
+            out.insert("user_data".into(), Value::String(key));
+            for (k, v) in inner {
+                if k != "#attributes" {
+                    flatten_entry(k, v, false, out);
+                }
             }
-            v => {
-                out.insert(k, into_text(v));
-            }
+        }
+        v => {
+            out.insert(key, into_text(v));
         }
     }
 }
@@ -276,25 +359,13 @@ fn read_record(json: &[u8], header_id: u64) -> std::result::Result<Event, String
 }
 
 /// Turns one record, rendered to JSON by the crate, into an event.
-fn event_of(json: Rendered, header_id: u64) -> Event {
-    let event = match json.event {
-        Some(inner) => inner.0,
-        None => json,
-    };
-    let system = event.system.0;
+fn event_of(event: Rendered, header_id: u64) -> Event {
+    let Rendered { system, fields } = event;
     let provider_attrs = system.provider.0.of.0;
     let time_attrs = system.time_created.0.of.0;
     let correlation = system.correlation.0.of.0;
     let execution = system.execution.0.of.0;
     let security = system.security.0.of.0;
-
-    let mut fields = Map::new();
-    if let Some(d) = event.event_data {
-        flatten_section(d, false, &mut fields);
-    }
-    if let Some(d) = event.user_data {
-        flatten_section(d, true, &mut fields);
-    }
 
     let id_value = system.event_id.as_ref().map(text_of);
     let record_id = system
@@ -608,6 +679,49 @@ mod tests {
             "[Security] 1102 The audit log was cleared: \
              SubjectUserName=admin SubjectDomainName=CORP"
         );
+    }
+
+    #[test]
+    fn odd_shapes_cost_their_own_part_not_the_event() {
+        let read = |v: serde_json::Value| read_record(v.to_string().as_bytes(), 3).unwrap();
+        // No `Event` root: the root is the event.
+        let e = read(json!({"System": {"EventID": 4624, "Channel": "Security",
+            "EventRecordID": 7}, "EventData": {"TargetUserName": "bob"}}));
+        assert_eq!(
+            (e.locator.as_str(), e.user.as_deref()),
+            ("record 7", Some("bob"))
+        );
+        // System no object, EventData text: the text is kept as `Data`.
+        let e = read(json!({"Event": {"System": "garbage", "EventData": "just text"}}));
+        assert_eq!(e.locator, "record 3");
+        assert_eq!(e.attrs["Data"], "just text");
+        assert!(e.attrs["note"]
+            .as_str()
+            .unwrap()
+            .contains("no EventRecordID"));
+        // Attribute holders that are no objects, the id as text, EventData an array.
+        let e = read(
+            json!({"Event": {"System": {"Provider": [1, 2], "TimeCreated": 5,
+            "EventRecordID": "12"}, "EventData": [1, "a"]}}),
+        );
+        assert_eq!(e.locator, "record 12");
+        assert_eq!(e.attrs["Data"], json!([1, "a"]));
+        assert!(!e.attrs.contains_key("provider"));
+        assert_eq!(e.ts, None);
+        // Attributes are left out, `#text` is taken, both sections are read.
+        let e = read(json!({"Event": {"System": {"EventRecordID": 1},
+            "EventData": {"#attributes": {"Name": "x"}, "A": {"#attributes": {"t": 1},
+                "#text": "v"}, "Null": null},
+            "UserData": {"X": {"#attributes": {"xmlns": "u"}, "B": "w"}}}}));
+        let keys: Vec<&str> = e.attrs.keys().map(String::as_str).collect();
+        assert_eq!(keys, ["record_header_id", "A", "Null", "user_data", "B"]);
+        assert_eq!((&e.attrs["A"], &e.attrs["B"]), (&json!("v"), &json!("w")));
+        assert_eq!(e.attrs["user_data"], "X");
+        // Not an object at all: an event with nothing but its header id.
+        let e = read(json!([1, 2]));
+        assert_eq!((e.locator.as_str(), e.attrs.len()), ("record 3", 2));
+        // Not JSON: an error, which the caller turns into an import issue.
+        assert!(read_record(b"{\"Event\": ", 3).is_err());
     }
 
     /// Counts what the parser pushes.
