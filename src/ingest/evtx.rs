@@ -96,13 +96,30 @@ fn locate(err: &EvtxError, chunk: Option<u64>) -> String {
     }
 }
 
-/// A record's rendered JSON, read in one pass into what its event is made of: the System
-/// values, typed, and the EventData/UserData fields, flattened as they are read (see
-/// [`flatten_section`]). A record whose root is not `Event` is read as the event itself.
-#[derive(Default)]
+/// A record's rendered JSON, read in one pass into what its event is made of: what the
+/// columns take from System ([`Head`]), and `attrs`: the System values as written, then
+/// the EventData/UserData fields, flattened as they are read (see [`flatten_entry`]). A
+/// record whose root is not `Event` is read as the event itself; one that is no object
+/// at all, as an event with nothing but its header id.
 struct Rendered {
-    system: System,
-    fields: Map<String, Value>,
+    head: Head,
+    attrs: Attrs,
+}
+
+impl Rendered {
+    /// Starts from `System`, and takes the fields read before it.
+    fn new(system: System, header_id: u64, early: Map<String, Value>) -> Rendered {
+        // Room for the System values, a record's usual fields and the chunk number.
+        let mut attrs = Attrs {
+            map: Map::with_capacity(SYSTEM_KEYS.len() + 24),
+            system: 0,
+        };
+        let head = Head::read(system, header_id, &mut attrs);
+        for (k, v) in early {
+            attrs.field(k, v);
+        }
+        Rendered { head, attrs }
+    }
 }
 
 /// The members of `Event` (and of a root that is not `Event`) that make the event.
@@ -116,40 +133,220 @@ enum Part {
     Other,
 }
 
-impl<'de> Deserialize<'de> for Rendered {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        struct Visit;
-        impl<'de> Visitor<'de> for Visit {
-            type Value = Rendered;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an event rendered as a JSON object")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> std::result::Result<Rendered, A::Error> {
-                let mut root = Rendered::default();
-                let mut event = None;
-                while let Some(part) = map.next_key()? {
-                    let fields = &mut root.fields;
-                    match part {
-                        Part::Event => event = Some(map.next_value::<Lenient<Rendered>>()?.0),
-                        Part::System => root.system = map.next_value::<Lenient<System>>()?.0,
-                        Part::EventData => map.next_value_seed(Section(fields, false))?,
-                        Part::UserData => map.next_value_seed(Section(fields, true))?,
-                        Part::Other => map.next_value::<IgnoredAny>().map(drop)?,
-                    }
-                }
-                Ok(event.unwrap_or(root))
-            }
-        }
-        d.deserialize_any(Visit)
+/// Reads the [`Rendered`] record whose header id is `.0`.
+#[derive(Clone, Copy)]
+struct RenderedSeed(u64);
+
+impl<'de> DeserializeSeed<'de> for RenderedSeed {
+    type Value = Rendered;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Rendered, D::Error> {
+        d.deserialize_any(self)
     }
 }
 
-/// An EventData (`false`) or UserData (`true`) section, flattened into the map as it is
+impl RenderedSeed {
+    fn nothing(self) -> Rendered {
+        Rendered::new(System::default(), self.0, Map::new())
+    }
+}
+
+impl<'de> Visitor<'de> for RenderedSeed {
+    type Value = Rendered;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an event rendered as JSON")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Rendered, A::Error> {
+        let mut event = None;
+        // Fields come after System in the crate's JSON; any read before it wait here.
+        let mut early = Attrs::default();
+        let mut built: Option<Rendered> = None;
+        while let Some(part) = map.next_key()? {
+            match part {
+                Part::Event => event = Some(map.next_value_seed(self)?),
+                Part::System => {
+                    let system = map.next_value::<Lenient<System>>()?.0;
+                    built = Some(Rendered::new(
+                        system,
+                        self.0,
+                        std::mem::take(&mut early.map),
+                    ));
+                }
+                Part::EventData | Part::UserData => {
+                    let out = built.as_mut().map_or(&mut early, |r| &mut r.attrs);
+                    let user_data = matches!(part, Part::UserData);
+                    map.next_value_seed(Section(out, user_data))?;
+                }
+                Part::Other => map.next_value::<IgnoredAny>().map(drop)?,
+            }
+        }
+        Ok(event
+            .or(built)
+            .unwrap_or_else(|| Rendered::new(System::default(), self.0, early.map)))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Rendered, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(self.nothing())
+    }
+    fn visit_bool<E>(self, _: bool) -> std::result::Result<Rendered, E> {
+        Ok(self.nothing())
+    }
+    fn visit_i64<E>(self, _: i64) -> std::result::Result<Rendered, E> {
+        Ok(self.nothing())
+    }
+    fn visit_u64<E>(self, _: u64) -> std::result::Result<Rendered, E> {
+        Ok(self.nothing())
+    }
+    fn visit_f64<E>(self, _: f64) -> std::result::Result<Rendered, E> {
+        Ok(self.nothing())
+    }
+    fn visit_str<E>(self, _: &str) -> std::result::Result<Rendered, E> {
+        Ok(self.nothing())
+    }
+    fn visit_unit<E>(self) -> std::result::Result<Rendered, E> {
+        Ok(self.nothing())
+    }
+}
+
+/// The System values `attrs` keeps, in order, under these names.
+const SYSTEM_KEYS: [&str; 17] = [
+    "channel",
+    "provider",
+    "provider_guid",
+    "event_source_name",
+    "qualifiers",
+    "version",
+    "level",
+    "task",
+    "opcode",
+    "keywords",
+    "process_id",
+    "thread_id",
+    "user_sid",
+    "activity_id",
+    "related_activity_id",
+    "record_header_id",
+    "note",
+];
+
+/// `attrs` as it is built: the System values, then the fields. A field does not replace
+/// a System value of the same name; fields replace each other.
+#[derive(Default)]
+struct Attrs {
+    map: Map<String, Value>,
+    /// Which of [`SYSTEM_KEYS`] hold a System value, one bit each.
+    system: u32,
+}
+
+impl Attrs {
+    fn system(&mut self, key: &'static str, v: Option<Value>) {
+        let Some(v) = v.filter(|v| !v.is_null()) else {
+            return;
+        };
+        if let Some(i) = SYSTEM_KEYS.iter().position(|k| *k == key) {
+            self.system |= 1 << i;
+        }
+        self.map.insert(key.into(), v);
+    }
+
+    fn field(&mut self, key: String, v: Value) {
+        let system = SYSTEM_KEYS
+            .iter()
+            .position(|k| *k == key)
+            .is_some_and(|i| self.system & (1 << i) != 0);
+        if !system {
+            self.map.insert(key, v);
+        }
+    }
+}
+
+/// What the columns take from `System`.
+struct Head {
+    event_id: Option<u32>,
+    event_id_text: Option<String>,
+    record_id: Option<u64>,
+    time_text: Option<String>,
+    channel: Option<String>,
+    provider: Option<String>,
+    computer: Option<String>,
+    level: Option<u8>,
+    user_sid: Option<String>,
+}
+
+impl Head {
+    /// Reads the columns' values from `system`, and moves its values into `attrs`.
+    fn read(system: System, header_id: u64, attrs: &mut Attrs) -> Head {
+        let provider_attrs = system.provider.0.of.0;
+        let correlation = system.correlation.0.of.0;
+        let execution = system.execution.0.of.0;
+        let security = system.security.0.of.0;
+        let id_value = system.event_id.as_ref().map(text_of);
+        let head = Head {
+            event_id: id_value
+                .and_then(as_u64)
+                .and_then(|n| u32::try_from(n).ok()),
+            event_id_text: id_value.and_then(as_text),
+            record_id: system
+                .event_record_id
+                .as_ref()
+                .map(text_of)
+                .and_then(as_u64),
+            time_text: system
+                .time_created
+                .0
+                .of
+                .0
+                .system_time
+                .as_ref()
+                .and_then(as_text),
+            channel: system.channel.as_ref().map(text_of).and_then(as_text),
+            provider: provider_attrs.name.as_ref().and_then(as_text),
+            computer: system.computer.as_ref().map(text_of).and_then(as_text),
+            level: system
+                .level
+                .as_ref()
+                .map(text_of)
+                .and_then(as_u64)
+                .and_then(|n| u8::try_from(n).ok()),
+            user_sid: security.user_id.as_ref().and_then(as_text),
+        };
+        let qualifiers = match &system.event_id {
+            Some(Value::Object(m)) => m
+                .get("#attributes")
+                .and_then(|a| a.get("Qualifiers"))
+                .cloned(),
+            _ => None,
+        };
+        attrs.system("channel", head.channel.clone().map(Value::String));
+        attrs.system("provider", head.provider.clone().map(Value::String));
+        attrs.system("provider_guid", provider_attrs.guid);
+        attrs.system("event_source_name", provider_attrs.event_source_name);
+        attrs.system("qualifiers", qualifiers);
+        attrs.system("version", system.version);
+        attrs.system("level", system.level);
+        attrs.system("task", system.task);
+        attrs.system("opcode", system.opcode);
+        attrs.system("keywords", system.keywords);
+        attrs.system("process_id", execution.process_id);
+        attrs.system("thread_id", execution.thread_id);
+        attrs.system("user_sid", security.user_id);
+        attrs.system("activity_id", correlation.activity_id);
+        attrs.system("related_activity_id", correlation.related_activity_id);
+        attrs.system("record_header_id", Some(header_id.into()));
+        if head.record_id.is_none() {
+            attrs.system(
+                "note",
+                Some(
+                    "no EventRecordID in the record: the locator is the record header's id".into(),
+                ),
+            );
+        }
+        head
+    }
+}
+
+/// An EventData (`false`) or UserData (`true`) section, flattened into `attrs` as it is
 /// read.
-struct Section<'a>(&'a mut Map<String, Value>, bool);
+struct Section<'a>(&'a mut Attrs, bool);
 
 impl<'de> DeserializeSeed<'de> for Section<'_> {
     type Value = ();
@@ -179,27 +376,27 @@ impl<'de> Visitor<'de> for Section<'_> {
     // A section that is no object is kept whole, as `Data`.
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> std::result::Result<(), A::Error> {
         let data = Value::deserialize(SeqAccessDeserializer::new(seq))?;
-        self.0.insert("Data".into(), data);
+        self.0.field("Data".into(), data);
         Ok(())
     }
     fn visit_bool<E>(self, v: bool) -> std::result::Result<(), E> {
-        self.0.insert("Data".into(), v.into());
+        self.0.field("Data".into(), v.into());
         Ok(())
     }
     fn visit_i64<E>(self, v: i64) -> std::result::Result<(), E> {
-        self.0.insert("Data".into(), v.into());
+        self.0.field("Data".into(), v.into());
         Ok(())
     }
     fn visit_u64<E>(self, v: u64) -> std::result::Result<(), E> {
-        self.0.insert("Data".into(), v.into());
+        self.0.field("Data".into(), v.into());
         Ok(())
     }
     fn visit_f64<E>(self, v: f64) -> std::result::Result<(), E> {
-        self.0.insert("Data".into(), v.into());
+        self.0.field("Data".into(), v.into());
         Ok(())
     }
     fn visit_str<E>(self, v: &str) -> std::result::Result<(), E> {
-        self.0.insert("Data".into(), v.into());
+        self.0.field("Data".into(), v.into());
         Ok(())
     }
 }
@@ -335,118 +532,59 @@ fn into_text(v: Value) -> Value {
 /// One member of an EventData or UserData section, flat. EventData's `Data` elements are
 /// named fields; UserData holds one provider-defined element whose children are the
 /// fields (its name goes to `user_data`). Attributes are left out.
-fn flatten_entry(key: String, value: Value, user_data: bool, out: &mut Map<String, Value>) {
+fn flatten_entry(key: String, value: Value, user_data: bool, out: &mut Attrs) {
     match value {
         Value::Object(inner) if user_data && !inner.contains_key("#text") => {
-            out.insert("user_data".into(), Value::String(key));
+            out.field("user_data".into(), Value::String(key));
             for (k, v) in inner {
                 if k != "#attributes" {
                     flatten_entry(k, v, false, out);
                 }
             }
         }
-        v => {
-            out.insert(key, into_text(v));
-        }
+        v => out.field(key, into_text(v)),
     }
 }
 
 /// Reads one record's rendered JSON into an event.
 fn read_record(json: &[u8], header_id: u64) -> std::result::Result<Event, String> {
-    let rendered = serde_json::from_slice::<Lenient<Rendered>>(json)
+    let mut de = serde_json::Deserializer::from_slice(json);
+    let rendered = RenderedSeed(header_id)
+        .deserialize(&mut de)
+        .and_then(|r| de.end().map(|()| r))
         .map_err(|e| format!("the crate's JSON does not parse: {e}"))?;
-    Ok(event_of(rendered.0, header_id))
+    Ok(event_of(rendered, header_id))
 }
 
-/// Turns one record, rendered to JSON by the crate, into an event.
-fn event_of(event: Rendered, header_id: u64) -> Event {
-    let Rendered { system, fields } = event;
-    let provider_attrs = system.provider.0.of.0;
-    let time_attrs = system.time_created.0.of.0;
-    let correlation = system.correlation.0.of.0;
-    let execution = system.execution.0.of.0;
-    let security = system.security.0.of.0;
-
-    let id_value = system.event_id.as_ref().map(text_of);
-    let record_id = system
-        .event_record_id
-        .as_ref()
-        .map(text_of)
-        .and_then(as_u64);
-    let time_text = time_attrs.system_time.as_ref().and_then(as_text);
-    let (ts, ts_quality) = match time_text.as_deref().and_then(|t| parse_time(t, true)) {
+/// Turns one record, read from the crate's JSON, into an event.
+fn event_of(rendered: Rendered, header_id: u64) -> Event {
+    let Rendered { head, attrs } = rendered;
+    let (ts, ts_quality) = match head.time_text.as_deref().and_then(|t| parse_time(t, true)) {
         Some((ts, q)) => (Some(ts), q),
         None => (None, TsQuality::missing()),
     };
-    let provider = provider_attrs.name.as_ref().and_then(as_text);
-    let qualifiers = match &system.event_id {
-        Some(Value::Object(m)) => m
-            .get("#attributes")
-            .and_then(|a| a.get("Qualifiers"))
-            .cloned(),
-        _ => None,
-    };
-
     let rec = WinRecord {
-        event_id: id_value
-            .and_then(as_u64)
-            .and_then(|n| u32::try_from(n).ok()),
-        event_id_text: id_value.and_then(as_text),
-        channel: system.channel.as_ref().map(text_of).and_then(as_text),
-        provider: provider.clone(),
-        computer: system.computer.as_ref().map(text_of).and_then(as_text),
-        level: system
-            .level
-            .as_ref()
-            .map(text_of)
-            .and_then(as_u64)
-            .and_then(|n| u8::try_from(n).ok()),
-        user_sid: security.user_id.as_ref().and_then(as_text),
-        fields: Some(&fields),
+        event_id: head.event_id,
+        event_id_text: head.event_id_text,
+        channel: head.channel,
+        provider: head.provider,
+        computer: head.computer,
+        level: head.level,
+        user_sid: head.user_sid,
+        // The System values' names are lower case; the fields the columns read are not.
+        fields: Some(&attrs.map),
         rendered: None,
     };
     let mut out = Event {
         ts,
-        ts_source: time_text,
+        ts_source: head.time_text,
         ts_quality,
         source: SOURCE.into(),
-        locator: format!("record {}", record_id.unwrap_or(header_id)),
+        locator: format!("record {}", head.record_id.unwrap_or(header_id)),
         ..Default::default()
     };
     rec.fill(&mut out);
-
-    let mut attrs = Map::new();
-    let mut put = |k: &str, v: Option<Value>| {
-        if let Some(v) = v.filter(|v| !v.is_null()) {
-            attrs.insert(k.into(), v);
-        }
-    };
-    put("channel", rec.channel.map(Value::String));
-    put("provider", provider.map(Value::String));
-    put("provider_guid", provider_attrs.guid);
-    put("event_source_name", provider_attrs.event_source_name);
-    put("qualifiers", qualifiers);
-    put("version", system.version);
-    put("level", system.level);
-    put("task", system.task);
-    put("opcode", system.opcode);
-    put("keywords", system.keywords);
-    put("process_id", execution.process_id);
-    put("thread_id", execution.thread_id);
-    put("user_sid", security.user_id);
-    put("activity_id", correlation.activity_id);
-    put("related_activity_id", correlation.related_activity_id);
-    put("record_header_id", Some(header_id.into()));
-    if record_id.is_none() {
-        put(
-            "note",
-            Some("no EventRecordID in the record: the locator is the record header's id".into()),
-        );
-    }
-    for (k, v) in fields {
-        attrs.entry(k).or_insert(v);
-    }
-    out.attrs = attrs;
+    out.attrs = attrs.map;
     out
 }
 
@@ -717,6 +855,18 @@ mod tests {
         assert_eq!(keys, ["record_header_id", "A", "Null", "user_data", "B"]);
         assert_eq!((&e.attrs["A"], &e.attrs["B"]), (&json!("v"), &json!("w")));
         assert_eq!(e.attrs["user_data"], "X");
+        // A field named like a System value keeps out of its way; fields read before
+        // System still come after the System values.
+        let e = read(
+            json!({"Event": {"EventData": {"level": "field", "version": 7,
+            "B": 1}, "System": {"Level": 4, "EventRecordID": 2}}}),
+        );
+        let keys: Vec<&str> = e.attrs.keys().map(String::as_str).collect();
+        assert_eq!(keys, ["level", "record_header_id", "version", "B"]);
+        assert_eq!(
+            (&e.attrs["level"], &e.attrs["version"]),
+            (&json!(4), &json!(7))
+        );
         // Not an object at all: an event with nothing but its header id.
         let e = read(json!([1, 2]));
         assert_eq!((e.locator.as_str(), e.attrs.len()), ("record 3", 2));
