@@ -334,6 +334,8 @@ fn event_of(l: &AccessLine<'_>) -> Event {
     }
     let client = shown(l.client);
     let src_ip = match client.parse::<IpAddr>() {
+        // IPv4 parses only as written canonically (no leading zeros): keep the text.
+        Ok(IpAddr::V4(_)) => Some(client),
         Ok(a) => Some(a.to_string()),
         Err(_) => {
             attrs.insert("client".into(), client.into());
@@ -361,7 +363,9 @@ fn event_of(l: &AccessLine<'_>) -> Event {
     let mut message = format!("{request} -> {status}");
     if let Some(b) = dash(l.bytes) {
         let text = shown(b);
-        message.push_str(&format!(" ({text} bytes)"));
+        message.push_str(" (");
+        message.push_str(&text);
+        message.push_str(" bytes)");
         let value = text.parse::<u64>().map_or(Value::String(text), Value::from);
         attrs.insert("bytes".into(), value);
     }

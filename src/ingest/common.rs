@@ -43,7 +43,7 @@ pub fn for_each_record(
         }
         match record(&buf, &info) {
             Ok(Some(mut event)) => {
-                event.locator = format!("line {}", info.number);
+                event.locator = line_locator(info.number);
                 if info.truncated {
                     event
                         .attrs
@@ -55,7 +55,7 @@ pub fn for_each_record(
             // A line that is not a record (a header or comment the format defines).
             Ok(None) => sink.skip()?,
             Err(reason) => sink.issue(ImportIssue {
-                locator: format!("line {}", info.number),
+                locator: line_locator(info.number),
                 reason,
                 raw: buf.clone(),
             })?,
@@ -117,6 +117,16 @@ pub fn sniff_json_lines(head: &[u8], accept: impl Fn(&Map<String, Value>) -> boo
         head,
         |l| matches!(serde_json::from_slice(l), Ok(Value::Object(m)) if accept(&m)),
     )
+}
+
+/// `line N`, the locator of a line-based record.
+pub fn line_locator(number: u64) -> String {
+    let mut digits = itoa::Buffer::new();
+    let digits = digits.format(number);
+    let mut locator = String::with_capacity(5 + digits.len());
+    locator.push_str("line ");
+    locator.push_str(digits);
+    locator
 }
 
 /// A string field, if present and not empty (numbers are given as text).
@@ -214,6 +224,13 @@ pub fn local_to_utc(tz: chrono_tz::Tz, ndt: NaiveDateTime) -> Micros {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_locators_are_the_number_in_decimal() {
+        assert_eq!(line_locator(1), "line 1");
+        assert_eq!(line_locator(1_000_000), "line 1000000");
+        assert_eq!(line_locator(u64::MAX), "line 18446744073709551615");
+    }
 
     #[test]
     fn reads_the_common_time_spellings() {
