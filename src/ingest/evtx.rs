@@ -6,7 +6,9 @@
 //! maximum size, 20 MiB for Security by default, 4 GiB at most), and the memory this takes
 //! is the file's size. Each chunk is walked record by record; each record is rendered to
 //! JSON by the crate, and that JSON is both read for the fields and kept as the event's
-//! `raw` (the binary record itself stays in the stored evidence).
+//! `raw` (the binary record itself stays in the stored evidence). The JSON is read in one
+//! pass, straight into the event's parts ([`Rendered`]): no `serde_json::Value` tree of
+//! the whole record is built.
 //!
 //! Time and id come from the record's XML, `Event/System/TimeCreated/@SystemTime` (UTC)
 //! and `Event/System/EventRecordID`, not from the record header: in exported logs the
