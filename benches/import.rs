@@ -9,10 +9,13 @@
 //! cargo bench --bench import -- syslog 10000000      # about 1 GB of input
 //! cargo bench --bench import -- access 1000000       # nginx combined access log
 //! cargo bench --bench import -- evtx 100              # 100 copies of a sample EVTX file
+//! cargo bench --bench import -- evtx-log 100          # one EVTX log of 100 x its chunks
 //! ```
 //! The EVTX run imports copies of `sample-data/evtx-attack-samples/lateral_movement/
 //! LM_5145_Remote_FileCopy.evtx` (869 records); each copy differs in one byte of the file
-//! header's unused padding, so each is a distinct evidence item that parses the same.
+//! header's unused padding, so each is a distinct evidence item that parses the same. The
+//! `evtx-log` run imports one large log made of that file's chunks over and over, as a
+//! Security.evtx of a busy server (20 MiB by default, often raised) would be.
 //! Run each size in its own process: peak memory (VmHWM) only ever grows.
 
 use std::io::{BufWriter, Write};
@@ -126,12 +129,18 @@ fn write_access(path: &Path, lines: u64) -> std::io::Result<()> {
     out.flush()
 }
 
+/// The sample EVTX file: a 4 KiB header and 17 chunks, 10 of them holding 869 records.
+fn evtx_sample() -> std::io::Result<Vec<u8>> {
+    std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("sample-data/evtx-attack-samples/lateral_movement/LM_5145_Remote_FileCopy.evtx"),
+    )
+}
+
 /// Copies of the sample EVTX file, each made distinct in its header padding. Returns the
 /// number of records written.
 fn write_evtx_copies(dir: &Path, copies: u64) -> std::io::Result<u64> {
-    let sample = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("sample-data/evtx-attack-samples/lateral_movement/LM_5145_Remote_FileCopy.evtx");
-    let bytes = std::fs::read(sample)?;
+    let bytes = evtx_sample()?;
     std::fs::create_dir_all(dir)?;
     for i in 0..copies {
         let mut copy = bytes.clone();
@@ -139,6 +148,21 @@ fn write_evtx_copies(dir: &Path, copies: u64) -> std::io::Result<u64> {
         copy[200..208].copy_from_slice(&i.to_le_bytes());
         std::fs::write(dir.join(format!("copy-{i:05}.evtx")), copy)?;
     }
+    Ok(copies * 869)
+}
+
+/// One EVTX log whose chunks are the sample's, `copies` times over. The header is the
+/// sample's: the reader counts chunks from the file's size (as for a log that was not
+/// closed cleanly). Returns the number of records written.
+fn write_evtx_log(path: &Path, copies: u64) -> std::io::Result<u64> {
+    let bytes = evtx_sample()?;
+    let (header, chunks) = bytes.split_at(4096);
+    let mut out = BufWriter::new(std::fs::File::create(path)?);
+    out.write_all(header)?;
+    for _ in 0..copies {
+        out.write_all(chunks)?;
+    }
+    out.flush()?;
     Ok(copies * 869)
 }
 
@@ -205,7 +229,11 @@ fn main() {
             input = dir.path().join("evtx");
             expected_records = write_evtx_copies(&input, lines).expect("write input");
         }
-        other => panic!("unknown benchmark format {other} (syslog, access, evtx)"),
+        "evtx-log" => {
+            input = dir.path().join("Security.evtx");
+            expected_records = write_evtx_log(&input, lines).expect("write input");
+        }
+        other => panic!("unknown benchmark format {other} (syslog, access, evtx, evtx-log)"),
     }
     let bytes = du(&input);
     let mut case =

@@ -1,10 +1,10 @@
 //! Windows XML Event Log files (`.evtx`), read with the `evtx` crate.
 //!
 //! An EVTX file is a 4 KiB header (`ElfFile\0`) and 64 KiB chunks of binary-XML records.
-//! The crate reads it from a seekable buffer, so [`EvtxParser::parse`] reads the whole
-//! input into memory first: EVTX logs are bounded (Windows caps a log at its configured
-//! maximum size, 20 MiB for Security by default, 4 GiB at most), and the memory this takes
-//! is the file's size. Each chunk is walked record by record; each record is rendered to
+//! The crate reads it from a seekable source: a log that has wrapped around is read from
+//! its oldest chunk, wherever that is in the file. [`EvtxParser::parse`] reads a log of up
+//! to 64 MiB into memory, and copies a larger one (Windows allows up to 4 GiB) into a
+//! temporary file first, so that memory stays bounded whatever the size. Each chunk is walked record by record; each record is rendered to
 //! JSON by the crate, and that JSON is both read for the fields and kept as the event's
 //! `raw` (the binary record itself stays in the stored evidence). The JSON is read in one
 //! pass, straight into the event's parts ([`Rendered`]): no `serde_json::Value` tree of
@@ -21,7 +21,7 @@
 //! exports in [`super::windows`].
 
 use std::fmt;
-use std::io::BufRead;
+use std::io::{self, BufRead, Cursor, Read, Seek, SeekFrom, Write};
 use std::marker::PhantomData;
 use std::sync::mpsc::sync_channel;
 use std::sync::Arc;
@@ -53,7 +53,12 @@ pub(super) fn sniff(head: &[u8]) -> bool {
 /// Parses chunks on `threads` worker threads, handing their records on in file order.
 pub struct EvtxParser {
     threads: usize,
+    /// Logs larger than this are read from a temporary file, not from memory.
+    in_memory_max: u64,
 }
+
+/// Logs up to this size are read into memory.
+const IN_MEMORY_MAX: u64 = 64 << 20;
 
 impl EvtxParser {
     pub fn new(_file: &FileContext, _opts: &ImportOptions) -> Self {
@@ -61,6 +66,7 @@ impl EvtxParser {
             threads: std::thread::available_parallelism()
                 .map_or(1, |n| n.get())
                 .clamp(1, MAX_THREADS),
+            in_memory_max: IN_MEMORY_MAX,
         }
     }
 }
@@ -675,17 +681,43 @@ fn parse_chunk(chunk: &mut EvtxChunkData, settings: &Arc<ParserSettings>, out: &
     }
 }
 
+/// A log the crate can seek in, that the chunk-reading thread can take.
+trait Seekable: Read + Seek + Send {}
+impl<T: Read + Seek + Send> Seekable for T {}
+type Log = Box<dyn Seekable>;
+
+impl EvtxParser {
+    /// The input as something the crate can seek in, and its size: in memory, or copied
+    /// into a temporary file (deleted when dropped) when it is larger than `in_memory_max`.
+    fn open(&self, input: &mut dyn BufRead) -> Result<(Log, u64)> {
+        let io_err = |e| Error::io("(evtx input)", e);
+        let mut bytes = Vec::new();
+        let mut head = input.take(self.in_memory_max.saturating_add(1));
+        head.read_to_end(&mut bytes).map_err(io_err)?;
+        if bytes.len() as u64 <= self.in_memory_max {
+            let size = bytes.len() as u64;
+            return Ok((Box::new(Cursor::new(bytes)), size));
+        }
+        let mut spool = tempfile::tempfile().map_err(io_err)?;
+        spool.write_all(&bytes).map_err(io_err)?;
+        drop(bytes);
+        io::copy(input, &mut spool).map_err(io_err)?;
+        let size = spool.stream_position().map_err(io_err)?;
+        spool.seek(SeekFrom::Start(0)).map_err(io_err)?;
+        // Unbuffered: the crate seeks to each chunk and reads it whole (after reading every
+        // chunk's header to find the oldest), so a buffer would only copy more.
+        Ok((Box::new(spool), size))
+    }
+}
+
 impl Parser for EvtxParser {
     fn parse(&mut self, input: &mut dyn BufRead, sink: &mut dyn Sink) -> Result<()> {
-        let mut bytes = Vec::new();
-        input
-            .read_to_end(&mut bytes)
-            .map_err(|e| Error::io("(evtx input)", e))?;
+        let (log, size) = self.open(input)?;
         // The crate stops at the last whole chunk: say so when the file ends inside one.
-        let partial = bytes.len().saturating_sub(FILE_HEADER_SIZE) % CHUNK_SIZE;
-        let partial_chunk = bytes.len().saturating_sub(FILE_HEADER_SIZE) / CHUNK_SIZE;
+        let partial = size.saturating_sub(FILE_HEADER_SIZE as u64) % CHUNK_SIZE as u64;
+        let partial_chunk = size.saturating_sub(FILE_HEADER_SIZE as u64) / CHUNK_SIZE as u64;
         let settings = ParserSettings::new().indent(false);
-        let mut reader = Reader::from_buffer(bytes)
+        let mut reader = Reader::from_read_seek(log)
             .map_err(|e| Error::Invalid(format!("not a readable EVTX file: {}", explain(&e))))?
             .with_configuration(settings.clone());
         let settings = Arc::new(settings);
@@ -921,9 +953,12 @@ mod tests {
         let bytes = std::fs::read(path).unwrap();
         let run = |threads| {
             let mut sink = Keep::default();
-            EvtxParser { threads }
-                .parse(&mut &bytes[..], &mut sink)
-                .unwrap();
+            EvtxParser {
+                threads,
+                in_memory_max: IN_MEMORY_MAX,
+            }
+            .parse(&mut &bytes[..], &mut sink)
+            .unwrap();
             sink
         };
         let one = run(1);
@@ -939,11 +974,53 @@ mod tests {
     }
 
     #[test]
+    fn a_log_over_the_memory_limit_is_read_from_a_temporary_file_alike() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/sample-data/evtx-attack-samples/lateral_movement/LM_5145_Remote_FileCopy.evtx"
+        );
+        let whole = std::fs::read(path).unwrap();
+        // Cut inside chunk 9, so the partial-chunk issue is checked too.
+        let bytes = &whole[..FILE_HEADER_SIZE + 9 * CHUNK_SIZE + 30_000];
+        let run = |in_memory_max| {
+            let mut sink = Keep::default();
+            let mut parser = EvtxParser {
+                threads: 2,
+                in_memory_max,
+            };
+            // The input as the import hands it: a buffered reader, read in pieces.
+            let mut input = io::BufReader::with_capacity(4096, bytes);
+            parser.parse(&mut input, &mut sink).unwrap();
+            sink
+        };
+        let in_memory = run(IN_MEMORY_MAX);
+        // Chunks 0 to 8 hold the records of header ids 1 to 787.
+        assert_eq!(in_memory.0.len(), 787);
+        assert_eq!(in_memory.1.len(), 1);
+        assert!(in_memory.1[0]
+            .reason
+            .contains("the file ends inside this chunk"));
+        assert_eq!(in_memory.1[0].locator, "chunk 9");
+        // Spooled from the start, and after a first part was read into memory.
+        for limit in [0, 100_000] {
+            let spooled = run(limit);
+            assert!(spooled.0 == in_memory.0, "limit {limit}");
+            assert_eq!(spooled.1.len(), 1);
+            assert_eq!(spooled.1[0].reason, in_memory.1[0].reason);
+            assert_eq!(spooled.1[0].locator, in_memory.1[0].locator);
+        }
+    }
+
+    #[test]
     fn garbage_after_the_magic_is_an_error_not_a_panic() {
         let mut bytes = MAGIC.to_vec();
         bytes.extend_from_slice(&[0xff; 5000]);
         let mut sink = Count::default();
-        let _ = EvtxParser { threads: 2 }.parse(&mut &bytes[..], &mut sink);
+        let _ = EvtxParser {
+            threads: 2,
+            in_memory_max: IN_MEMORY_MAX,
+        }
+        .parse(&mut &bytes[..], &mut sink);
         assert_eq!(sink.0, 0);
     }
 }
