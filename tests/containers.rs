@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use tideline::ingest::{import_paths, ImportOptions};
 use tideline::Case;
 
-use crate::util::{sample, Dir};
+use crate::util::{all_rows, sample, Dir};
 
 fn opts() -> ImportOptions {
     ImportOptions {
@@ -232,4 +232,71 @@ fn one_bad_file_is_refused_alone_and_a_cancel_undoes_the_whole_batch() {
         ),
         before
     );
+}
+
+/// Each item is read and parsed while the one before it is stored: its events still get
+/// their ids in order, with none skipped for a refused item, and every row hash holds.
+#[test]
+fn items_read_ahead_get_their_ids_in_order_even_after_a_refused_one() {
+    let dir = Dir::new();
+    let path = dir.path("c.tideline");
+    let mut case = Case::create(&path, "ahead", "t").unwrap();
+    let first = sample("rollover/syslog-newyear.log");
+    let copy = dir.path("copy-of-newyear.log");
+    std::fs::copy(&first, &copy).unwrap();
+    let last = sample("incident-2026-03/bastion-01/malformed.log");
+    let report = import_paths(&mut case, &[first, copy, last], &opts(), &mut |_| {
+        ControlFlow::Continue(())
+    })
+    .unwrap();
+    let imported: Vec<(i64, u64, u64)> = report
+        .imported
+        .iter()
+        .map(|s| (s.evidence_id, s.events, s.issues))
+        .collect();
+    assert_eq!(imported, vec![(1, 20, 0), (2, 8, 2)]);
+    let codes: Vec<&str> = report.refused.iter().map(|r| r.code.as_str()).collect();
+    assert_eq!(codes, vec!["duplicate_evidence"]);
+    let mut ids: Vec<(i64, i64)> = all_rows(&case)
+        .iter()
+        .map(|r| (r.evidence_id, r.id))
+        .collect();
+    ids.sort();
+    let expected: Vec<(i64, i64)> = (1..=20)
+        .map(|id| (1, id))
+        .chain((21..=28).map(|id| (2, id)))
+        .collect();
+    assert_eq!(ids, expected);
+    drop(case);
+    let v = tideline::archive::verify(&Case::open_read_only(&path).unwrap()).unwrap();
+    assert!(v.intact, "{:?}", v.problems);
+    assert_eq!((v.evidence_checked, v.events_checked), (2, 28));
+}
+
+/// A cancel while the next item is being read ahead (its evidence thread held up by the
+/// channel's bound, its parser waiting for its ids) stops every thread and changes nothing.
+#[test]
+fn a_cancel_with_the_next_item_read_ahead_stops_it_and_changes_nothing() {
+    let dir = Dir::new();
+    let mut case = Case::create(&dir.path("c.tideline"), "ahead", "t").unwrap();
+    // 9 MiB: more chunks than the channel holds, so its evidence thread has to wait.
+    let big = dir.path("big.log");
+    let line = "Mar 14 02:51:37 bastion-01 sshd[4242]: Connection closed by 192.0.2.1 port 22\n";
+    std::fs::write(&big, line.repeat((9 << 20) / line.len() + 1)).unwrap();
+    let err = import_paths(
+        &mut case,
+        &[sample("incident-2026-03/bastion-01/auth.log"), big],
+        &opts(),
+        &mut |p| {
+            if p.file_index == 1 && p.events > 2048 {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        },
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), "cancelled");
+    assert_eq!(case.event_count().unwrap(), 0);
+    assert!(case.evidence().unwrap().is_empty());
 }

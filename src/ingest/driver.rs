@@ -16,6 +16,12 @@
 //! the two send it, in the order it arrives. At most `BATCHES_IN_FLIGHT` messages are on
 //! their way, so memory stays bounded. A duplicate item is refused as soon as its digests
 //! are known, and rolled back with everything stored for it.
+//!
+//! The next item is started ([`start_item`]) while this one is stored ([`finish_item`]):
+//! its evidence is read and its records parsed as far as the channels' bounds allow, so
+//! that the end of one item and the start of the next overlap. Its events wait for their
+//! ids (and its evidence for its id) until it is stored, so ids follow the order of the
+//! items, with no gap left by a refused one.
 
 use std::io::{BufReader, Read};
 use std::ops::ControlFlow;
@@ -23,6 +29,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
 use std::sync::Arc;
+use std::thread::{Scope, ScopedJoinHandle};
 use std::time::Instant;
 
 use serde::Serialize;
@@ -126,11 +133,23 @@ struct ChannelSink {
     out: SyncSender<Work>,
     recycled: Receiver<Batch>,
     batch: Batch,
+    /// Until the first event: where the item's events start (its evidence id and first
+    /// event id), sent by the storing thread once the items before it are stored.
+    start: Option<Receiver<(i64, i64)>>,
     evidence_id: i64,
     next_id: i64,
 }
 
 impl ChannelSink {
+    /// Waits, before the first event, to learn where the item's events start. Fails
+    /// when the import ended first (a cancel or an error).
+    fn started(&mut self) -> Result<()> {
+        if let Some(start) = self.start.take() {
+            (self.evidence_id, self.next_id) = start.recv().map_err(|_| Error::Cancelled)?;
+        }
+        Ok(())
+    }
+
     fn full(&mut self) -> Result<()> {
         if self.batch.events.len() + self.batch.issues.len() >= BATCH
             || self.batch.events.buffer_len() >= BATCH_BYTES
@@ -156,6 +175,7 @@ impl ChannelSink {
 
 impl Sink for ChannelSink {
     fn event(&mut self, event: Event) -> Result<()> {
+        self.started()?;
         self.batch
             .events
             .push(&event, self.next_id, self.evidence_id)?;
@@ -292,26 +312,33 @@ fn choose_format(item: &Item, opts: &ImportOptions) -> Result<Option<Format>> {
     }
 }
 
-fn import_item(
-    tx: &Tx<'_>,
-    item: &Item,
-    opts: &ImportOptions,
-    position: (usize, usize),
-    totals: &mut Counters,
-    progress: &mut dyn FnMut(&Progress) -> ControlFlow<()>,
-) -> Result<ImportSummary> {
-    let path = item.display.clone();
-    let io_err = |e| Error::io(&path, e);
+/// An item whose reading has begun: its evidence is read and packed, and its records
+/// parsed, as far as the channels' bounds allow, while the items before it are stored.
+/// Its events wait for their ids until [`finish_item`] stores it.
+struct Started<'scope> {
+    format: Option<Format>,
+    gzip: bool,
+    bytes_total: u64,
+    raw_read: Arc<AtomicU64>,
+    work: Receiver<Work>,
+    recycle: Sender<Batch>,
+    /// Where the item's events start, for its parsing thread (none without a parser).
+    start: Option<SyncSender<(i64, i64)>>,
+    packer: ScopedJoinHandle<'scope, Result<()>>,
+    parser: Option<ScopedJoinHandle<'scope, Result<()>>>,
+}
+
+/// Starts reading `item` on threads of `scope`: one reads and packs the evidence, one
+/// parses (and prepares rows: attrs, row hash). Touches no table.
+fn start_item<'scope, 'env>(
+    scope: &'scope Scope<'scope, 'env>,
+    item: &'env Item,
+    opts: &'env ImportOptions,
+) -> Result<Started<'scope>> {
+    let path = &item.display;
+    let io_err = |e| Error::io(path, e);
     let format = choose_format(item, opts)?;
     let gzip = item.is_gzip().map_err(io_err)?;
-    let actor = opts.actor.as_str();
-    let acq = Acquisition {
-        actor,
-        acquired_at: item.modified,
-        imported_at: now_micros(),
-        format: format.map(Format::name),
-    };
-    let evidence_id = evidence::begin(tx, &item.origin, &acq)?;
     let raw = item.open_raw().map_err(io_err)?;
     let bytes_total = item.raw_size().map_err(io_err)?;
     let raw_read = Arc::new(AtomicU64::new(0));
@@ -320,7 +347,7 @@ fn import_item(
     let parsing_job = format
         .map(|f| -> Result<_> {
             let file = FileContext {
-                path: PathBuf::from(&path),
+                path: PathBuf::from(path),
                 modified: item.modified,
             };
             let open = |count| -> Result<_> {
@@ -331,17 +358,86 @@ fn import_item(
             Ok((f.parser(&file, opts), again, open(raw_read.clone())?))
         })
         .transpose()?;
-    let mut writer = tx.event_writer(evidence_id)?;
     let (out, work) = sync_channel(BATCHES_IN_FLIGHT);
     let (recycle, recycled) = channel();
     let packing = out.clone();
-    let mut parsing = ChannelSink {
-        out,
-        recycled,
-        batch: Batch::default(),
-        evidence_id,
-        next_id: writer.next_id(),
+    let packer = scope.spawn(move || -> Result<()> {
+        let send = |w| packing.send(w).map_err(|_| Error::Cancelled);
+        let digests = evidence::pack(raw, path, |c| send(Work::Chunk(c)))?;
+        send(Work::Hashed(digests))
+    });
+    // With no parser, the sink (and its sender) is dropped here, so that storing ends
+    // when the evidence thread does.
+    let (start, parser) = match parsing_job {
+        Some((mut parser, mut again, mut input)) => {
+            let (start, started) = sync_channel(1);
+            let mut parsing = ChannelSink {
+                out,
+                recycled,
+                batch: Batch::default(),
+                start: Some(started),
+                evidence_id: 0,
+                next_id: 0,
+            };
+            let thread = scope.spawn(move || -> Result<()> {
+                parser.prepare(&mut again)?;
+                parser.parse(&mut input, &mut parsing)?;
+                parsing.flush()
+            });
+            (Some(start), Some(thread))
+        }
+        None => (None, None),
     };
+    Ok(Started {
+        format,
+        gzip,
+        bytes_total,
+        raw_read,
+        work,
+        recycle,
+        start,
+        packer,
+        parser,
+    })
+}
+
+/// Stores a started item: registers its evidence, tells its parsing thread where its
+/// events start, stores what its threads send, and completes its evidence, custody and
+/// audit entries.
+fn finish_item(
+    tx: &Tx<'_>,
+    item: &Item,
+    started: Started<'_>,
+    opts: &ImportOptions,
+    position: (usize, usize),
+    totals: &mut Counters,
+    progress: &mut dyn FnMut(&Progress) -> ControlFlow<()>,
+) -> Result<ImportSummary> {
+    let Started {
+        format,
+        gzip,
+        bytes_total,
+        raw_read,
+        work,
+        recycle,
+        start,
+        packer,
+        parser,
+    } = started;
+    let path = item.display.clone();
+    let actor = opts.actor.as_str();
+    let acq = Acquisition {
+        actor,
+        acquired_at: item.modified,
+        imported_at: now_micros(),
+        format: format.map(Format::name),
+    };
+    let evidence_id = evidence::begin(tx, &item.origin, &acq)?;
+    let mut writer = tx.event_writer(evidence_id)?;
+    if let Some(start) = start {
+        // The parsing thread only stops waiting for this by failing.
+        let _ = start.send((evidence_id, writer.next_id()));
+    }
     let mut sink = StoreSink {
         writer: &mut writer,
         progress,
@@ -365,42 +461,20 @@ fn import_item(
     };
     sink.report()?;
     let mut hashes = None;
-    let display = item.display.clone();
-    // Read and pack the evidence on one thread, parse (and prepare rows: attrs, row
-    // hash) on another, store on this one, which holds the transaction.
-    std::thread::scope(|scope| {
-        let packer = scope.spawn(move || -> Result<()> {
-            let send = |w| packing.send(w).map_err(|_| Error::Cancelled);
-            let digests = evidence::pack(raw, &display, |c| send(Work::Chunk(c)))?;
-            send(Work::Hashed(digests))
-        });
-        // With no parser, the sink (and its sender) is dropped here, so that storing ends
-        // when the evidence thread does.
-        let parser_thread = match parsing_job {
-            Some((mut parser, mut again, mut input)) => Some(scope.spawn(move || -> Result<()> {
-                parser.prepare(&mut again)?;
-                parser.parse(&mut input, &mut parsing)?;
-                parsing.flush()
-            })),
-            None => {
-                drop(parsing);
-                None
-            }
-        };
-        let stored = store_all(tx, &mut sink, work, recycle, |digests, chunks| {
-            evidence::complete(tx, evidence_id, &item.origin, &acq, &digests, chunks)?;
-            hashes = Some(digests);
-            Ok(())
-        });
-        let join = |t: std::thread::ScopedJoinHandle<'_, Result<()>>| {
-            t.join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-        };
-        let packed = join(packer);
-        let parsed = parser_thread.map_or(Ok(()), join);
-        // When storing stopped first, the others' error is only the closed channel.
-        stored.and(packed).and(parsed)
-    })?;
+    let stored = store_all(tx, &mut sink, work, recycle, |digests, chunks| {
+        evidence::complete(tx, evidence_id, &item.origin, &acq, &digests, chunks)?;
+        hashes = Some(digests);
+        Ok(())
+    });
+    let join = |t: ScopedJoinHandle<'_, Result<()>>| {
+        t.join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    };
+    // When storing stopped first (its receiver is dropped by now), the others' error is
+    // only the closed channel.
+    let packed = join(packer);
+    let parsed = parser.map_or(Ok(()), join);
+    stored.and(packed).and(parsed)?;
     // Storing ended without error, so the evidence thread got to its last message.
     let hashes = hashes.expect("the evidence thread sends the digests last");
     let summary = ImportSummary {
@@ -483,26 +557,38 @@ fn import_items(
         issues: 0,
     };
     let mut imported = Vec::new();
-    for (i, item) in items.iter().enumerate() {
-        tx.savepoint()?;
-        match import_item(tx, item, opts, (i + 1, total), &mut totals, progress) {
-            Ok(summary) => {
-                tx.release()?;
-                imported.push(summary);
-            }
-            Err(Error::Cancelled) => return Err(Error::Cancelled),
-            Err(e @ Error::Sqlite(_)) => return Err(e),
-            Err(e) => {
-                tx.rollback_to()?;
-                refused.push(Refused {
-                    path: item.display.clone(),
-                    code: e.code().into(),
-                    reason: e.to_string(),
-                });
+    std::thread::scope(|scope| {
+        let mut next = items.first().map(|item| start_item(scope, item, opts));
+        for (i, item) in items.iter().enumerate() {
+            let started = next
+                .take()
+                .expect("each item is started before it is stored");
+            // The next item is read and parsed ahead while this one is stored: its events
+            // wait for their ids, and the channels' bounds keep it from running far.
+            next = items.get(i + 1).map(|item| start_item(scope, item, opts));
+            tx.savepoint()?;
+            let position = (i + 1, total);
+            let result = started
+                .and_then(|s| finish_item(tx, item, s, opts, position, &mut totals, progress));
+            match result {
+                Ok(summary) => {
+                    tx.release()?;
+                    imported.push(summary);
+                }
+                Err(Error::Cancelled) => return Err(Error::Cancelled),
+                Err(e @ Error::Sqlite(_)) => return Err(e),
+                Err(e) => {
+                    tx.rollback_to()?;
+                    refused.push(Refused {
+                        path: item.display.clone(),
+                        code: e.code().into(),
+                        reason: e.to_string(),
+                    });
+                }
             }
         }
-    }
-    Ok(ImportReport { imported, refused })
+        Ok(ImportReport { imported, refused })
+    })
 }
 
 /// Imports one regular file; fails with the reason when it cannot be imported.
@@ -527,7 +613,10 @@ pub fn import_file(
     };
     case.write_bulk(|tx| {
         tx.with_insert_seal_suspended(|| {
-            import_item(tx, &item, opts, (1, 1), &mut totals, progress)
+            std::thread::scope(|scope| {
+                let started = start_item(scope, &item, opts)?;
+                finish_item(tx, &item, started, opts, (1, 1), &mut totals, progress)
+            })
         })
     })
 }
