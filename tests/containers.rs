@@ -299,4 +299,5 @@ fn a_cancel_with_the_next_item_read_ahead_stops_it_and_changes_nothing() {
     assert_eq!(err.code(), "cancelled");
     assert_eq!(case.event_count().unwrap(), 0);
     assert!(case.evidence().unwrap().is_empty());
+    assert_eq!(case.audit_log().unwrap().len(), 1); // only "case created"
 }

@@ -413,17 +413,7 @@ fn finish_item(
     totals: &mut Counters,
     progress: &mut dyn FnMut(&Progress) -> ControlFlow<()>,
 ) -> Result<ImportSummary> {
-    let Started {
-        format,
-        gzip,
-        bytes_total,
-        raw_read,
-        work,
-        recycle,
-        start,
-        packer,
-        parser,
-    } = started;
+    let (format, gzip) = (started.format, started.gzip);
     let path = item.display.clone();
     let actor = opts.actor.as_str();
     let acq = Acquisition {
@@ -434,7 +424,7 @@ fn finish_item(
     };
     let evidence_id = evidence::begin(tx, &item.origin, &acq)?;
     let mut writer = tx.event_writer(evidence_id)?;
-    if let Some(start) = start {
+    if let Some(start) = started.start {
         // The parsing thread only stops waiting for this by failing.
         let _ = start.send((evidence_id, writer.next_id()));
     }
@@ -446,13 +436,13 @@ fn finish_item(
             file_index: position.0,
             files_total: position.1,
             bytes_done: 0,
-            bytes_total,
+            bytes_total: started.bytes_total,
             events: 0,
             issues: 0,
             events_per_second: 0,
         },
         totals,
-        raw_read,
+        raw_read: started.raw_read,
         events: 0,
         issues: 0,
         skipped: 0,
@@ -461,19 +451,25 @@ fn finish_item(
     };
     sink.report()?;
     let mut hashes = None;
-    let stored = store_all(tx, &mut sink, work, recycle, |digests, chunks| {
-        evidence::complete(tx, evidence_id, &item.origin, &acq, &digests, chunks)?;
-        hashes = Some(digests);
-        Ok(())
-    });
+    let stored = store_all(
+        tx,
+        &mut sink,
+        started.work,
+        started.recycle,
+        |digests, chunks| {
+            evidence::complete(tx, evidence_id, &item.origin, &acq, &digests, chunks)?;
+            hashes = Some(digests);
+            Ok(())
+        },
+    );
     let join = |t: ScopedJoinHandle<'_, Result<()>>| {
         t.join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     };
     // When storing stopped first (its receiver is dropped by now), the others' error is
     // only the closed channel.
-    let packed = join(packer);
-    let parsed = parser.map_or(Ok(()), join);
+    let packed = join(started.packer);
+    let parsed = started.parser.map_or(Ok(()), join);
     stored.and(packed).and(parsed)?;
     // Storing ended without error, so the evidence thread got to its last message.
     let hashes = hashes.expect("the evidence thread sends the digests last");
