@@ -30,7 +30,7 @@ async fn imports_the_sample_syslog_and_browses_the_timeline() {
         assert!(summary.contains("c27ecf19"), "the summary shows the SHA-256: {summary}");
 
         wait_text(&c, "#tl-total", |t| t.contains("2,824")).await;
-        assert!(count(&c, "#timeline .tl-row").await > 10, "rows are shown");
+        wait_count(&c, "#timeline .tl-row", |n| n > 10).await;
         screenshot(&c, "timeline.png").await;
 
         // Search narrows the table.
@@ -108,8 +108,7 @@ async fn opens_the_bundled_sample_incident_by_default() {
         })
         .await;
         assert!(!total.starts_with('0'), "{total}");
-        wait_text(&c, "#timeline .tl-row", |t| !t.is_empty()).await;
-        assert!(count(&c, "#timeline .tl-row").await > 10);
+        wait_count(&c, "#timeline .tl-row", |n| n > 10).await;
         screenshot(&c, "sample-case.png").await;
 
         // New case… and Open case… call these commands after their native dialogs (which

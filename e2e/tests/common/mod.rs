@@ -132,6 +132,21 @@ pub async fn wait_text(c: &Client, css: &str, pred: impl Fn(&str) -> bool) -> St
     panic!("{css}: text never matched; last seen {last:?} (see failure.png)");
 }
 
+/// Waits until the number of elements `css` names satisfies `pred` (a view that is
+/// refreshed re-renders its rows); returns it.
+pub async fn wait_count(c: &Client, css: &str, pred: impl Fn(usize) -> bool) -> usize {
+    let mut last = 0;
+    for _ in 0..200 {
+        last = count(c, css).await;
+        if pred(last) {
+            return last;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    screenshot(c, "failure.png").await;
+    panic!("{css}: {last} elements, never as expected (see failure.png)");
+}
+
 pub async fn count(c: &Client, css: &str) -> usize {
     c.find_all(Locator::Css(css))
         .await
