@@ -104,6 +104,31 @@ fn locate(err: &EvtxError, chunk: Option<u64>) -> String {
     }
 }
 
+/// The visitor methods of the JSON values that are no object and no array, each handing
+/// the value to the visitor's own `scalar` method (`null` as `Value::Null`).
+macro_rules! visit_scalars {
+    ($out:ty) => {
+        fn visit_unit<E>(self) -> std::result::Result<$out, E> {
+            Ok(self.scalar(Value::Null))
+        }
+        fn visit_bool<E>(self, v: bool) -> std::result::Result<$out, E> {
+            Ok(self.scalar(v.into()))
+        }
+        fn visit_i64<E>(self, v: i64) -> std::result::Result<$out, E> {
+            Ok(self.scalar(v.into()))
+        }
+        fn visit_u64<E>(self, v: u64) -> std::result::Result<$out, E> {
+            Ok(self.scalar(v.into()))
+        }
+        fn visit_f64<E>(self, v: f64) -> std::result::Result<$out, E> {
+            Ok(self.scalar(v.into()))
+        }
+        fn visit_str<E>(self, v: &str) -> std::result::Result<$out, E> {
+            Ok(self.scalar(v.into()))
+        }
+    };
+}
+
 /// A record's rendered JSON, read in one pass into what its event is made of: what the
 /// columns take from System ([`Head`]), and `attrs`: the System values as written, then
 /// the EventData/UserData fields, flattened as they are read (see [`flatten_entry`]). A
@@ -153,7 +178,8 @@ impl<'de> DeserializeSeed<'de> for RenderedSeed {
 }
 
 impl RenderedSeed {
-    fn nothing(self) -> Rendered {
+    /// A record that is no object: an event with nothing but its header id.
+    fn scalar(self, _: Value) -> Rendered {
         Rendered::new(System::default(), self.0, Map::new())
     }
 }
@@ -193,26 +219,9 @@ impl<'de> Visitor<'de> for RenderedSeed {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Rendered, A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(self.nothing())
+        Ok(self.scalar(Value::Null))
     }
-    fn visit_bool<E>(self, _: bool) -> std::result::Result<Rendered, E> {
-        Ok(self.nothing())
-    }
-    fn visit_i64<E>(self, _: i64) -> std::result::Result<Rendered, E> {
-        Ok(self.nothing())
-    }
-    fn visit_u64<E>(self, _: u64) -> std::result::Result<Rendered, E> {
-        Ok(self.nothing())
-    }
-    fn visit_f64<E>(self, _: f64) -> std::result::Result<Rendered, E> {
-        Ok(self.nothing())
-    }
-    fn visit_str<E>(self, _: &str) -> std::result::Result<Rendered, E> {
-        Ok(self.nothing())
-    }
-    fn visit_unit<E>(self) -> std::result::Result<Rendered, E> {
-        Ok(self.nothing())
-    }
+    visit_scalars!(Rendered);
 }
 
 /// The System values `attrs` keeps, in order, under these names.
@@ -356,6 +365,15 @@ impl Head {
 /// read.
 struct Section<'a>(&'a mut Attrs, bool);
 
+impl Section<'_> {
+    /// A section that is no object: kept whole as `Data`, unless it is `null`.
+    fn scalar(self, v: Value) {
+        if !v.is_null() {
+            self.0.field("Data".into(), v);
+        }
+    }
+}
+
 impl<'de> DeserializeSeed<'de> for Section<'_> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
@@ -378,35 +396,12 @@ impl<'de> Visitor<'de> for Section<'_> {
         }
         Ok(())
     }
-    fn visit_unit<E>(self) -> std::result::Result<(), E> {
-        Ok(())
-    }
     // A section that is no object is kept whole, as `Data`.
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> std::result::Result<(), A::Error> {
-        let data = Value::deserialize(SeqAccessDeserializer::new(seq))?;
-        self.0.field("Data".into(), data);
+        self.scalar(Value::deserialize(SeqAccessDeserializer::new(seq))?);
         Ok(())
     }
-    fn visit_bool<E>(self, v: bool) -> std::result::Result<(), E> {
-        self.0.field("Data".into(), v.into());
-        Ok(())
-    }
-    fn visit_i64<E>(self, v: i64) -> std::result::Result<(), E> {
-        self.0.field("Data".into(), v.into());
-        Ok(())
-    }
-    fn visit_u64<E>(self, v: u64) -> std::result::Result<(), E> {
-        self.0.field("Data".into(), v.into());
-        Ok(())
-    }
-    fn visit_f64<E>(self, v: f64) -> std::result::Result<(), E> {
-        self.0.field("Data".into(), v.into());
-        Ok(())
-    }
-    fn visit_str<E>(self, v: &str) -> std::result::Result<(), E> {
-        self.0.field("Data".into(), v.into());
-        Ok(())
-    }
+    visit_scalars!(());
 }
 
 /// `Event/System`: the values the columns and `attrs` take, each as the crate wrote it.
@@ -486,6 +481,11 @@ struct Lenient<T>(T);
 impl<'de, T: Deserialize<'de> + Default> Deserialize<'de> for Lenient<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
         struct Visit<T>(PhantomData<T>);
+        impl<T: Default> Visit<T> {
+            fn scalar(self, _: Value) -> T {
+                T::default()
+            }
+        }
         impl<'de, T: Deserialize<'de> + Default> Visitor<'de> for Visit<T> {
             type Value = T;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -498,24 +498,7 @@ impl<'de, T: Deserialize<'de> + Default> Deserialize<'de> for Lenient<T> {
                 while seq.next_element::<IgnoredAny>()?.is_some() {}
                 Ok(T::default())
             }
-            fn visit_bool<E>(self, _: bool) -> std::result::Result<T, E> {
-                Ok(T::default())
-            }
-            fn visit_i64<E>(self, _: i64) -> std::result::Result<T, E> {
-                Ok(T::default())
-            }
-            fn visit_u64<E>(self, _: u64) -> std::result::Result<T, E> {
-                Ok(T::default())
-            }
-            fn visit_f64<E>(self, _: f64) -> std::result::Result<T, E> {
-                Ok(T::default())
-            }
-            fn visit_str<E>(self, _: &str) -> std::result::Result<T, E> {
-                Ok(T::default())
-            }
-            fn visit_unit<E>(self) -> std::result::Result<T, E> {
-                Ok(T::default())
-            }
+            visit_scalars!(T);
         }
         d.deserialize_any(Visit(PhantomData)).map(Lenient)
     }
