@@ -32,6 +32,7 @@ use crate::error::{Error, Result};
 use crate::event::{Event, ImportIssue, StoredRow};
 use crate::evidence::Hashes;
 use crate::time::{format_micros, Micros};
+use raw::{Param, RawStatement};
 
 /// An open case file.
 pub struct Case {
@@ -824,7 +825,8 @@ impl<'c> Tx<'c> {
         Ok(EventWriter {
             evidence_id,
             next_id,
-            event: self.0.prepare_cached(
+            event: RawStatement::prepare(
+                self.0,
                 "INSERT INTO events (id, ts, ts_source, ts_quality, source, evidence_id, locator, \
                  host, user, src_ip, dst_ip, process, event_code, action, severity, message, raw, \
                  attrs, row_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, \
@@ -1108,29 +1110,30 @@ impl EventBatch {
     }
 }
 
-/// Binds one packed row to the 19 parameters of `st`.
-fn bind_row(st: &mut CachedStatement<'_>, batch: &EventBatch, packed: &PackedRow) -> Result<()> {
+/// Runs `st` with one packed row bound to its 19 parameters, in place.
+fn insert_row(st: &mut RawStatement<'_>, batch: &EventBatch, packed: &PackedRow) -> Result<()> {
     let row = batch.stored(packed);
-    st.raw_bind_parameter(1, row.id)?;
-    st.raw_bind_parameter(2, row.ts)?;
-    st.raw_bind_parameter(3, row.ts_source)?;
-    st.raw_bind_parameter(4, row.ts_quality)?;
-    st.raw_bind_parameter(5, row.source)?;
-    st.raw_bind_parameter(6, row.evidence_id)?;
-    st.raw_bind_parameter(7, row.locator)?;
-    st.raw_bind_parameter(8, row.host)?;
-    st.raw_bind_parameter(9, row.user)?;
-    st.raw_bind_parameter(10, row.src_ip)?;
-    st.raw_bind_parameter(11, row.dst_ip)?;
-    st.raw_bind_parameter(12, row.process)?;
-    st.raw_bind_parameter(13, row.event_code)?;
-    st.raw_bind_parameter(14, row.action)?;
-    st.raw_bind_parameter(15, row.severity)?;
-    st.raw_bind_parameter(16, row.message)?;
-    st.raw_bind_parameter(17, row.raw)?;
-    st.raw_bind_parameter(18, row.attrs)?;
-    st.raw_bind_parameter(19, &packed.hash[..])?;
-    Ok(())
+    st.execute(&[
+        Param::Int(row.id),
+        Param::opt_int(row.ts),
+        Param::opt_text(row.ts_source),
+        Param::Text(row.ts_quality),
+        Param::Text(row.source),
+        Param::Int(row.evidence_id),
+        Param::Text(row.locator),
+        Param::opt_text(row.host),
+        Param::opt_text(row.user),
+        Param::opt_text(row.src_ip),
+        Param::opt_text(row.dst_ip),
+        Param::opt_text(row.process),
+        Param::opt_text(row.event_code),
+        Param::opt_text(row.action),
+        Param::opt_text(row.severity),
+        Param::Text(row.message),
+        Param::Blob(row.raw),
+        Param::Text(row.attrs),
+        Param::Blob(&packed.hash),
+    ])
 }
 
 /// Inserts the events and issues of one evidence item (see [`Tx::event_writer`]).
@@ -1139,8 +1142,8 @@ pub struct EventWriter<'t> {
     next_id: i64,
     /// One row per INSERT: a multi-row INSERT makes SQLite keep a statement journal (a
     /// copy of every page it touches, in case a later row fails), which cost more than the
-    /// statement steps it saves.
-    event: CachedStatement<'t>,
+    /// statement steps it saves. Its values are bound in place ([`RawStatement::execute`]).
+    event: RawStatement<'t>,
     issue: CachedStatement<'t>,
 }
 
@@ -1166,8 +1169,7 @@ impl EventWriter<'_> {
                 packed.id, packed.evidence_id, self.next_id, self.evidence_id
             )));
         }
-        bind_row(&mut self.event, batch, packed)?;
-        self.event.raw_execute()?;
+        insert_row(&mut self.event, batch, packed)?;
         self.next_id += 1;
         Ok(())
     }
