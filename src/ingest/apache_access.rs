@@ -258,24 +258,38 @@ fn parse_line(line: &[u8]) -> std::result::Result<AccessLine<'_>, &'static str> 
 /// Text for display: control bytes and bytes that are not UTF-8 written `\xNN`, as
 /// Apache and nginx escape them in their own logs.
 fn shown(b: &[u8]) -> String {
+    let mut out = String::with_capacity(b.len());
+    push_shown(&mut out, b);
+    out
+}
+
+/// Appends [`shown`]`(b)` to `out`.
+fn push_shown(out: &mut String, b: &[u8]) {
     if b.iter().all(|&c| (0x20..0x7f).contains(&c)) {
         // Printable ASCII: the common case.
-        return common::lossy(b).into_owned();
+        out.push_str(&common::lossy(b));
+        return;
     }
-    let mut out = String::with_capacity(b.len() + 8);
     for chunk in b.utf8_chunks() {
         for c in chunk.valid().chars() {
             if c.is_control() {
-                out.push_str(&format!("\\x{:02x}", c as u32));
+                push_hex(out, c as u32);
             } else {
                 out.push(c);
             }
         }
-        for byte in chunk.invalid() {
-            out.push_str(&format!("\\x{byte:02x}"));
+        for &byte in chunk.invalid() {
+            push_hex(out, u32::from(byte));
         }
     }
-    out
+}
+
+/// `\xNN` for a byte or a C0/C1 control character (all below 0x100).
+fn push_hex(out: &mut String, v: u32) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push_str("\\x");
+    out.push(char::from(HEX[(v >> 4) as usize & 0xf]));
+    out.push(char::from(HEX[v as usize & 0xf]));
 }
 
 fn is_method(b: &[u8]) -> bool {
@@ -345,7 +359,6 @@ fn event_of(l: &AccessLine<'_>) -> Event {
     if let Some(ident) = dash(l.ident) {
         attrs.insert("ident".into(), shown(ident).into());
     }
-    let request = shown(l.request);
     let mut action = None;
     match split_request(l.request) {
         Some(r) => {
@@ -356,19 +369,26 @@ fn event_of(l: &AccessLine<'_>) -> Event {
             }
         }
         None => {
-            attrs.insert("request".into(), request.clone().into());
+            attrs.insert("request".into(), shown(l.request).into());
         }
     }
-    let status = shown(l.status);
-    let mut message = format!("{request} -> {status}");
+    // `<request> -> <status>[ (<bytes> bytes)]`, written once.
+    let mut message = String::with_capacity(l.request.len() + l.bytes.len() + 20);
+    push_shown(&mut message, l.request);
+    message.push_str(" -> ");
+    push_shown(&mut message, l.status);
     if let Some(b) = dash(l.bytes) {
-        let text = shown(b);
         message.push_str(" (");
-        message.push_str(&text);
+        push_shown(&mut message, b);
         message.push_str(" bytes)");
-        let value = text.parse::<u64>().map_or(Value::String(text), Value::from);
+        // A count (the parser accepts only digits here) too large for u64 stays text.
+        let count = std::str::from_utf8(b)
+            .ok()
+            .and_then(|t| t.parse::<u64>().ok());
+        let value = count.map_or_else(|| Value::String(shown(b)), Value::from);
         attrs.insert("bytes".into(), value);
     }
+    let status = shown(l.status);
     if let Some(r) = l.referer.and_then(dash) {
         attrs.insert("referer".into(), shown(r).into());
     }
@@ -441,6 +461,21 @@ mod tests {
 
     fn event(line: &[u8]) -> Event {
         event_of(&parse_line(line).unwrap())
+    }
+
+    #[test]
+    fn a_byte_count_past_u64_stays_text_and_a_bare_request_is_kept_whole() {
+        let e = event(
+            b"10.0.0.5 - - [10/Oct/2000:13:55:36 +0000] \"\\x16\\x03\" 400 184467440737095516160",
+        );
+        assert_eq!(e.message, "\\x16\\x03 -> 400 (184467440737095516160 bytes)");
+        assert_eq!(e.attrs["bytes"], "184467440737095516160");
+        assert_eq!(e.attrs["request"], "\\x16\\x03");
+        assert_eq!(e.action, None);
+        let e = event(b"10.0.0.5 - - [10/Oct/2000:13:55:36 +0000] \"GET /\x01\xc3\x28\" 200 -");
+        assert_eq!(e.message, "GET /\\x01\\xc3( -> 200");
+        assert_eq!(e.attrs["path"], "/\\x01\\xc3(");
+        assert_eq!(e.attrs.get("bytes"), None);
     }
 
     #[test]

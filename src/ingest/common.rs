@@ -49,8 +49,7 @@ pub fn for_each_record(
                         .attrs
                         .insert("truncated_at_bytes".into(), buf.len().into());
                 }
-                event.raw = buf.clone();
-                sink.event(event)?;
+                sink.event_with_raw(event, &buf)?;
             }
             // A line that is not a record (a header or comment the format defines).
             Ok(None) => sink.skip()?,

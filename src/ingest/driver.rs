@@ -159,6 +159,16 @@ impl ChannelSink {
         Ok(())
     }
 
+    /// Adds an event (with `raw` as its original bytes) to the batch, as the next id.
+    fn push(&mut self, event: &Event, raw: &[u8]) -> Result<()> {
+        self.started()?;
+        self.batch
+            .events
+            .push_with_raw(event, raw, self.next_id, self.evidence_id)?;
+        self.next_id += 1;
+        self.full()
+    }
+
     /// Hands the batch over. Fails when the storing thread has stopped (a cancel or an
     /// error of its own, which is the one reported).
     fn flush(&mut self) -> Result<()> {
@@ -175,12 +185,11 @@ impl ChannelSink {
 
 impl Sink for ChannelSink {
     fn event(&mut self, event: Event) -> Result<()> {
-        self.started()?;
-        self.batch
-            .events
-            .push(&event, self.next_id, self.evidence_id)?;
-        self.next_id += 1;
-        self.full()
+        self.push(&event, &event.raw)
+    }
+
+    fn event_with_raw(&mut self, event: Event, raw: &[u8]) -> Result<()> {
+        self.push(&event, raw)
     }
 
     fn issue(&mut self, issue: ImportIssue) -> Result<()> {

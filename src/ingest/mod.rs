@@ -39,6 +39,13 @@ use crate::time::Micros;
 /// Receives what a parser produces, in input order.
 pub trait Sink {
     fn event(&mut self, event: Event) -> Result<()>;
+    /// An event whose `raw` is `raw` (its own `raw` left empty): a line-based parser
+    /// lends its line buffer rather than copying it into each event. The import's sink
+    /// copies it straight into its batch.
+    fn event_with_raw(&mut self, mut event: Event, raw: &[u8]) -> Result<()> {
+        event.raw = raw.to_vec();
+        self.event(event)
+    }
     fn issue(&mut self, issue: ImportIssue) -> Result<()>;
     /// A line that is no record: a blank line, or a header or comment the format defines.
     fn skip(&mut self) -> Result<()>;

@@ -1013,6 +1013,18 @@ impl EventBatch {
     /// Adds `event` as event `id` of evidence item `evidence_id`: encodes its attrs and
     /// hashes the row exactly as it will be stored.
     pub fn push(&mut self, event: &Event, id: i64, evidence_id: i64) -> Result<()> {
+        self.push_with_raw(event, &event.raw, id, evidence_id)
+    }
+
+    /// [`EventBatch::push`] with `raw` as the event's original bytes (its own `raw` is
+    /// not read).
+    pub fn push_with_raw(
+        &mut self,
+        event: &Event,
+        raw: &[u8],
+        id: i64,
+        evidence_id: i64,
+    ) -> Result<()> {
         self.scratch.clear();
         if event.attrs.is_empty() {
             self.scratch.extend_from_slice(b"{}");
@@ -1039,7 +1051,7 @@ impl EventBatch {
             action: event.action.as_deref(),
             severity: event.severity.as_deref(),
             message: &event.message,
-            raw: &event.raw,
+            raw,
             attrs,
         };
         let mut spans = [NULL_SPAN; 15];
@@ -1058,7 +1070,7 @@ impl EventBatch {
         spans[MESSAGE] = self.put(row.message)?;
         spans[ATTRS] = self.put(attrs)?;
         let raw_start = self.raw.len();
-        self.raw.extend_from_slice(&event.raw);
+        self.raw.extend_from_slice(raw);
         spans[RAW] = span(raw_start, self.raw.len())?;
         let hash = row.hash();
         self.scratch = scratch;
