@@ -116,3 +116,12 @@ pub fn all_rows(case: &tideline::Case) -> Vec<tideline::timeline::EventRow> {
         .unwrap()
         .rows
 }
+
+/// An import that `err` ended was cancelled and left a fresh case as it was: no event,
+/// no evidence, and only the "case created" audit entry.
+pub fn assert_cancelled_with_case_unchanged(err: &tideline::Error, case: &tideline::Case) {
+    assert_eq!(err.code(), "cancelled");
+    assert_eq!(case.event_count().unwrap(), 0);
+    assert!(case.evidence().unwrap().is_empty());
+    assert_eq!(case.audit_log().unwrap().len(), 1); // only "case created"
+}

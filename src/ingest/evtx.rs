@@ -927,13 +927,15 @@ mod tests {
         }
     }
 
+    /// A real log of 869 records in 17 chunks.
+    const SAMPLE: &str = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/sample-data/evtx-attack-samples/lateral_movement/LM_5145_Remote_FileCopy.evtx"
+    );
+
     #[test]
     fn chunks_parsed_on_several_threads_come_out_in_file_order() {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/sample-data/evtx-attack-samples/lateral_movement/LM_5145_Remote_FileCopy.evtx"
-        );
-        let bytes = std::fs::read(path).unwrap();
+        let bytes = std::fs::read(SAMPLE).unwrap();
         let run = |threads| {
             let mut sink = Keep::default();
             EvtxParser {
@@ -958,11 +960,7 @@ mod tests {
 
     #[test]
     fn a_log_over_the_memory_limit_is_read_from_a_temporary_file_alike() {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/sample-data/evtx-attack-samples/lateral_movement/LM_5145_Remote_FileCopy.evtx"
-        );
-        let whole = std::fs::read(path).unwrap();
+        let whole = std::fs::read(SAMPLE).unwrap();
         // Cut inside chunk 9, so the partial-chunk issue is checked too.
         let bytes = &whole[..FILE_HEADER_SIZE + 9 * CHUNK_SIZE + 30_000];
         let run = |in_memory_max| {
